@@ -1,0 +1,64 @@
+# coprokg — two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT_PACKAGES := libowlapi-java default-jdk-headless
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install system-packages run serve load test lint typecheck pytest normalize check-normalized bench check clean
+
+# Debian packages: the OWL API (profile check), a JDK (javac, HermiT) and Chromium (UI tests).
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(MAKE) system-packages
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+load: install
+	$(VENV)/bin/coprokg load
+
+run: install load
+	$(VENV)/bin/coprokg serve --host $(HOST) --port $(PORT)
+
+serve: run
+
+lint: install
+	$(VENV)/bin/ruff check coprokg api tests
+	$(VENV)/bin/ruff format --check coprokg api tests
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+normalize: install
+	$(VENV)/bin/coprokg normalize
+
+check-normalized: install
+	$(VENV)/bin/coprokg normalize --check
+
+check: install
+	$(VENV)/bin/coprokg check
+
+pytest: install
+	$(VENV)/bin/pytest -m "not slow" -q
+
+test: install lint typecheck check-normalized pytest
+
+bench: install
+	$(VENV)/bin/pytest tests/benchmarks -m "slow or not slow" -q -s -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .build var test-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,196 @@
+"""Deterministic Turtle serialisation, so that a Protégé save makes a small diff.
+
+Protégé and rdflib both write Turtle in an order of their own. ``write_canonical_turtle`` sorts
+prefixes, subjects, predicates and objects, inlines blank nodes (OWL restrictions are trees of
+blank nodes, referenced once) and writes RDF collections as ``( … )``. Running it on its own output
+changes nothing, which is what ``make normalize`` and its CI check rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from coprokg.errors import CoprokgError
+
+# Predicates written first, in this order; the rest alphabetically by their written form.
+_PREDICATE_ORDER = [
+    str(RDF.type),
+    str(RDFS.label),
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#notation",
+    "http://www.w3.org/2004/02/skos/core#definition",
+    str(OWL.equivalentClass),
+    str(RDFS.subClassOf),
+]
+# Kinds of subjects, grouped in this order so the file reads top-down: header, properties, classes,
+# individuals.
+_TYPE_ORDER = [
+    str(OWL.Ontology),
+    str(OWL.AnnotationProperty),
+    str(OWL.ObjectProperty),
+    str(OWL.DatatypeProperty),
+    str(OWL.Class),
+]
+
+
+class TurtleFormatError(CoprokgError):
+    """A Turtle file could not be parsed for normalisation."""
+
+
+class _Writer:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.prefixes = sorted(
+            ((p, str(ns)) for p, ns in graph.namespaces() if p),
+            key=lambda pn: (-len(pn[1]), pn[0]),
+        )
+        self.used_prefixes: set[str] = set()
+
+    def iri(self, node: URIRef) -> str:
+        text = str(node)
+        for prefix, ns in self.prefixes:
+            if text.startswith(ns):
+                local = text[len(ns) :]
+                if local and _is_pname_local(local):
+                    self.used_prefixes.add(prefix)
+                    return f"{prefix}:{local}"
+        return f"<{text}>"
+
+    def literal(self, lit: Literal) -> str:
+        lexical = str(lit)
+        if "\n" in lexical or '"' in lexical:
+            body = '"""' + lexical.replace("\\", "\\\\").replace('"""', '\\"""') + '"""'
+            if body.endswith('""""'):
+                body = body[:-4] + '\\""""'
+        else:
+            body = '"' + lexical.replace("\\", "\\\\") + '"'
+        if lit.language:
+            return f"{body}@{lit.language}"
+        if lit.datatype is not None and lit.datatype != XSD.string:
+            return f"{body}^^{self.iri(URIRef(lit.datatype))}"
+        return body
+
+    def term(self, node: object, indent: int) -> str:
+        if isinstance(node, URIRef):
+            if node == RDF.nil:
+                return "()"
+            return self.iri(node)
+        if isinstance(node, Literal):
+            return self.literal(node)
+        if isinstance(node, BNode):
+            items = self._collection(node)
+            if items is not None:
+                return "( " + " ".join(self.term(i, indent) for i in items) + " )"
+            return self.blank(node, indent)
+        raise TurtleFormatError(f"cannot write RDF term {node!r}")
+
+    def _collection(self, node: BNode) -> list[object] | None:
+        items: list[object] = []
+        current: object = node
+        while current != RDF.nil:
+            if not isinstance(current, BNode):
+                return None
+            props = set(self.graph.predicates(current, None))
+            if props != {RDF.first, RDF.rest}:
+                return None
+            if len(list(self.graph.objects(current, RDF.first))) != 1:
+                return None
+            items.append(self.graph.value(current, RDF.first))
+            current = self.graph.value(current, RDF.rest)
+        return items
+
+    def blank(self, node: BNode, indent: int) -> str:
+        body = self.predicate_lines(node, indent + 4)
+        pad = " " * indent
+        return "[\n" + body + "\n" + pad + "]"
+
+    def predicate_lines(self, subject: URIRef | BNode, indent: int) -> str:
+        pad = " " * indent
+        groups: dict[str, list[str]] = {}
+        for p, o in self.graph.predicate_objects(subject):
+            written_p = "a" if p == RDF.type else self.iri(URIRef(str(p)))
+            groups.setdefault(str(p), [written_p]).append(self.term(o, indent))
+        lines = []
+        for key in sorted(groups, key=lambda k: _predicate_key(k, groups[k][0])):
+            written, *objects = groups[key]
+            sep = ",\n" + pad + "    "
+            lines.append(pad + written + " " + sep.join(sorted(set(objects))))
+        return " ;\n".join(lines)
+
+    def subject_key(self, subject: URIRef) -> tuple[int, str]:
+        types = {str(t) for t in self.graph.objects(subject, RDF.type)}
+        rank = min((i for i, t in enumerate(_TYPE_ORDER) if t in types), default=len(_TYPE_ORDER))
+        return (rank, str(subject))
+
+    def write(self) -> str:
+        referenced = {o for o in self.graph.objects() if isinstance(o, BNode)}
+        named = sorted({s for s in self.graph.subjects() if isinstance(s, URIRef)}, key=self.subject_key)
+        blocks = [self.iri(s) + "\n" + self.predicate_lines(s, 4) + " ." for s in named]
+        loose = sorted(
+            self.blank(s, 0) + " ."
+            for s in {s for s in self.graph.subjects() if isinstance(s, BNode)}
+            if s not in referenced
+        )
+        head = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(self.prefixes) if p in self.used_prefixes]
+        return "\n".join(head) + "\n\n" + "\n\n".join(blocks + loose) + "\n"
+
+
+def _is_pname_local(local: str) -> bool:
+    if local[0] in "-." or local[-1] == ".":
+        return False
+    return all(c.isalnum() or c in "_-." for c in local)
+
+
+def _predicate_key(iri: str, written: str) -> tuple[int, str]:
+    if iri in _PREDICATE_ORDER:
+        return (_PREDICATE_ORDER.index(iri), "")
+    return (len(_PREDICATE_ORDER), written)
+
+
+def canonical_turtle(graph: Graph) -> str:
+    """Return ``graph`` as Turtle in one fixed order.
+
+    >>> g = Graph()
+    >>> _ = g.bind("ex", "http://example.org/")
+    >>> _ = g.add((URIRef("http://example.org/b"), RDFS.label, Literal("B")))
+    >>> _ = g.add((URIRef("http://example.org/a"), RDFS.label, Literal("A", lang="en")))
+    >>> print(canonical_turtle(g))
+    @prefix ex: <http://example.org/> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    <BLANKLINE>
+    ex:a
+        rdfs:label "A"@en .
+    <BLANKLINE>
+    ex:b
+        rdfs:label "B" .
+    <BLANKLINE>
+    """
+    return _Writer(graph).write()
+
+
+def _read(path: Path) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
+        raise TurtleFormatError(f"{path}: not valid Turtle: {exc}") from exc
+    return graph
+
+
+def normalize_file(path: Path) -> bool:
+    """Rewrite ``path`` in canonical order; return True when its content changed."""
+    before = path.read_text(encoding="utf-8")
+    after = canonical_turtle(_read(path))
+    if after != before:
+        path.write_text(after, encoding="utf-8")
+        return True
+    return False
+
+
+def is_normalized(paths: Iterable[Path]) -> list[Path]:
+    """Return the files among ``paths`` that ``normalize_file`` would change."""
+    return [p for p in paths if canonical_turtle(_read(p)) != p.read_text(encoding="utf-8")]
