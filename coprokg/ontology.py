@@ -1,0 +1,174 @@
+"""The ontology as coprokg reads it: the graph, its vocabularies and the labels of its terms.
+
+Every value a case file may use is a ``skos:notation`` of an individual in the ontology. Which
+class each case field draws its values from is fixed here (it is the case format); which values
+exist, their labels and their synonyms (``skos:altLabel``) come from the ontology only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from coprokg.errors import CaseFormatError, OntologyError
+from coprokg.namespaces import CPK
+from coprokg.paths import ontology_path
+
+DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
+
+# Case-format field -> the ontology class whose individuals are its allowed values.
+FIELD_VOCABULARIES: dict[str, URIRef] = {
+    "kind": CPK.ActorKind,
+    "stage": CPK.ServiceStage,
+    "decision": CPK.DecisionRight,
+    "task": CPK.TaskType,
+    "contributes": CPK.Resource,
+    "compensation": CPK.CompensationMechanism,
+    "type": CPK.AccountabilityType,
+    "representativeness": CPK.Representativeness,
+    "domain": CPK.PolicyDomain,
+}
+
+
+def _fold(text: str) -> str:
+    """Case- and separator-insensitive form used to match synonyms."""
+    return re.sub(r"[\s_\-]+", " ", text.strip().casefold())
+
+
+@dataclass(frozen=True)
+class VocabularyValue:
+    """One allowed value: its IRI, slug, label and definition."""
+
+    iri: URIRef
+    notation: str
+    label: str
+    definition: str
+    rank: int | None = None
+
+
+@dataclass
+class Vocabulary:
+    """The allowed values of one case field, looked up by slug or synonym."""
+
+    cls: URIRef
+    values: dict[str, VocabularyValue] = field(default_factory=dict)
+    synonyms: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def notations(self) -> list[str]:
+        return sorted(self.values)
+
+    def resolve(self, text: str, *, field_path: str, source: str | None = None) -> VocabularyValue:
+        """Return the value whose notation, label or altLabel matches ``text``.
+
+        Raises ``CaseFormatError`` naming the field and the allowed notations otherwise.
+        """
+        if text in self.values:
+            return self.values[text]
+        slug = self.synonyms.get(_fold(text))
+        if slug is not None:
+            return self.values[slug]
+        raise CaseFormatError(
+            f"unknown value {text!r}",
+            field=field_path,
+            allowed=self.notations,
+            source=source,
+            rule=str(self.cls),
+        )
+
+    def by_iri(self, iri: URIRef) -> VocabularyValue | None:
+        for value in self.values.values():
+            if value.iri == iri:
+                return value
+        return None
+
+
+class Ontology:
+    """The loaded ontology graph with its vocabularies and term labels."""
+
+    def __init__(self, graph: Graph, path: Path | None = None) -> None:
+        self.graph = graph
+        self.path = path
+        self.vocabularies = {name: self._vocabulary(cls) for name, cls in FIELD_VOCABULARIES.items()}
+        empty = [name for name, vocab in self.vocabularies.items() if not vocab.values]
+        if empty:
+            raise OntologyError(
+                f"{path or 'ontology'}: no vocabulary values (skos:notation) for "
+                + ", ".join(f"{n} ({FIELD_VOCABULARIES[n]})" for n in empty)
+            )
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Ontology:
+        """Parse the ontology file (Turtle) at ``path`` (default: ``ontology/coprod.ttl``)."""
+        path = path or ontology_path()
+        graph = Graph()
+        try:
+            graph.parse(path, format="turtle")
+        except FileNotFoundError as exc:
+            raise OntologyError(f"{path}: ontology file not found") from exc
+        except Exception as exc:  # rdflib raises many parser exception types
+            raise OntologyError(f"{path}: cannot parse the ontology: {exc}") from exc
+        return cls(graph, path)
+
+    def _members(self, cls: URIRef) -> set[URIRef]:
+        classes = {cls} | {s for s in self.graph.transitive_subjects(RDFS.subClassOf, cls) if isinstance(s, URIRef)}
+        members: set[URIRef] = set()
+        for c in classes:
+            members.update(s for s in self.graph.subjects(RDF.type, c) if isinstance(s, URIRef))
+        return members
+
+    def _vocabulary(self, cls: URIRef) -> Vocabulary:
+        vocab = Vocabulary(cls)
+        for iri in self._members(cls):
+            notation = self.graph.value(iri, SKOS.notation)
+            if notation is None:
+                continue
+            slug = str(notation)
+            rank_lit = self.graph.value(iri, CPK.scaleRank)
+            value = VocabularyValue(
+                iri=iri,
+                notation=slug,
+                label=self.label(iri),
+                definition=str(self.graph.value(iri, SKOS.definition) or ""),
+                rank=int(rank_lit) if isinstance(rank_lit, Literal) else None,
+            )
+            vocab.values[slug] = value
+        for slug, value in vocab.values.items():
+            names = [slug, value.label]
+            names += [str(a) for a in self.graph.objects(value.iri, SKOS.altLabel)]
+            names += [str(a) for a in self.graph.objects(value.iri, SKOS.prefLabel)]
+            for name in names:
+                # A synonym shared by two values is ambiguous: only the value's own slug wins.
+                vocab.synonyms.setdefault(_fold(name), slug)
+        return vocab
+
+    def label(self, iri: URIRef) -> str:
+        """The English label of a term, or its local name."""
+        for prop in (RDFS.label, SKOS.prefLabel):
+            for lit in self.graph.objects(iri, prop):
+                if isinstance(lit, Literal) and lit.language in (None, "en"):
+                    return str(lit)
+        text = str(iri)
+        return re.split(r"[#/]", text)[-1]
+
+    def definition(self, iri: URIRef) -> str:
+        value = self.graph.value(iri, SKOS.definition)
+        return str(value) if value is not None else ""
+
+    def sources(self, iri: URIRef) -> list[str]:
+        return sorted(str(s) for s in self.graph.objects(iri, DCTERMS_SOURCE))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: Path) -> Ontology:
+    return Ontology.load(path)
+
+
+def default_ontology() -> Ontology:
+    """The project's ontology, loaded once per process."""
+    return _load_cached(ontology_path().resolve())

@@ -1,0 +1,214 @@
+"""Validate described cases with the SHACL shapes (pySHACL), into one typed report.
+
+The report keeps SHACL's three severities one to one, and maps each result back to where it is
+in the case file: the JSON field path (``participations[1].decision``) and, for JSON input, the
+line and column.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH
+
+from coprokg.cases.load import LoadedCase
+from coprokg.errors import OntologyError
+from coprokg.namespaces import CASE_BASE, CPK
+from coprokg.ontology import Ontology, default_ontology
+from coprokg.paths import shapes_dir
+
+CASE_SHAPE_FILES = ("case.ttl", "risks.ttl")
+
+# RDF property -> field name in the case format, to turn a SHACL path into a JSON field path.
+PROPERTY_FIELDS: dict[URIRef, str] = {
+    URIRef("http://purl.org/dc/terms/title"): "title",
+    URIRef("http://purl.org/dc/terms/description"): "description",
+    CPK.policyDomain: "domain",
+    CPK.country: "country",
+    CPK.hasActor: "actors",
+    CPK.hasParticipation: "participations",
+    CPK.hasSource: "sources",
+    CPK.representativeness: "representativeness",
+    CPK.compensation: "compensation",
+    CPK.directedAtCitizens: "directed_at_citizens",
+    CPK.actorKind: "kind",
+    RDFS.label: "label",
+    CPK.participant: "actor",
+    CPK.atStage: "stage",
+    CPK.decisionRight: "decision",
+    CPK.taskType: "task",
+    CPK.contributes: "contributes",
+    CPK.accountor: "accountor",
+    CPK.forum: "forum",
+    CPK.accountabilityType: "type",
+    CPK.citation: "cite",
+    CPK.accessMode: "access",
+    CPK.citedVia: "via",
+}
+
+
+class Severity(StrEnum):
+    """SHACL severities, one to one."""
+
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+
+class ValidationResult(BaseModel):
+    """One SHACL result, located in the case."""
+
+    severity: Severity
+    message: str
+    focus_node: str
+    path: str | None = None
+    value: str | None = None
+    source_shape: str
+    field: str | None = Field(default=None, description="Field path in the case format.")
+    line: int | None = None
+    column: int | None = None
+    issue: str | None = Field(default=None, description="The Meijer (2016) issue a risk shape addresses.")
+
+
+class ValidationReport(BaseModel):
+    """The outcome of validating one case."""
+
+    case_id: str
+    conforms: bool = Field(description="True when no result has severity Violation.")
+    results: list[ValidationResult]
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity is Severity.VIOLATION]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity is Severity.WARNING]
+
+
+@lru_cache(maxsize=4)
+def _shapes(directory: Path, files: tuple[str, ...]) -> Graph:
+    graph = Graph()
+    for name in files:
+        try:
+            graph.parse(directory / name, format="turtle")
+        except Exception as exc:  # rdflib raises many parser exception types
+            raise OntologyError(f"{directory / name}: cannot parse shapes: {exc}") from exc
+    return graph
+
+
+def _vocabulary_digest(ontology: Ontology) -> Graph:
+    """The part of the ontology the shapes need: vocabulary types, notations and value sets.
+
+    Mixing the whole ontology into every case would make validation several times slower.
+    """
+    cached: Graph | None = getattr(ontology, "_shacl_digest", None)
+    if cached is not None:
+        return cached
+    src = ontology.graph
+    digest = Graph()
+    skos_notation = URIRef("http://www.w3.org/2004/02/skos/core#notation")
+    skos_broader = URIRef("http://www.w3.org/2004/02/skos/core#broader")
+    for vocab in ontology.vocabularies.values():
+        for value in vocab.values.values():
+            for t in src.objects(value.iri, RDF.type):
+                digest.add((value.iri, RDF.type, t))
+            digest.add((value.iri, RDF.type, vocab.cls))
+            digest.add((value.iri, skos_notation, Literal(value.notation)))
+            for b in src.objects(value.iri, skos_broader):
+                digest.add((value.iri, skos_broader, b))
+    for cls, expr in src.subject_objects(OWL.equivalentClass):
+        items = src.value(expr, OWL.oneOf)
+        if items is None:
+            continue
+        digest.add((cls, OWL.equivalentClass, expr))
+        digest.add((expr, OWL.oneOf, items))
+        node = items
+        while node != RDF.nil:
+            first, rest = src.value(node, RDF.first), src.value(node, RDF.rest)
+            if first is None or rest is None:
+                raise OntologyError(f"{cls}: malformed owl:oneOf list")
+            digest.add((node, RDF.first, first))
+            digest.add((node, RDF.rest, rest))
+            node = rest
+    ontology._shacl_digest = digest  # type: ignore[attr-defined]
+    return digest
+
+
+def _field_of(node: str, path: URIRef | None) -> str | None:
+    """Translate a focus node IRI and a property into a case-format field path."""
+    field = ""
+    if node.startswith(CASE_BASE):
+        parts = node[len(CASE_BASE) :].split("/")
+        if len(parts) >= 3 and parts[2].isdigit():
+            field = {"participation": "participations", "accountability": "accountability", "source": "sources"}.get(
+                parts[1], parts[1]
+            ) + f"[{int(parts[2]) - 1}]"
+        elif len(parts) >= 3 and parts[1] == "actor":
+            field = f"actors[{parts[2]}]"
+    name = PROPERTY_FIELDS.get(path) if path is not None else None
+    if name:
+        field = f"{field}.{name}" if field else name
+    return field or None
+
+
+def validate_case(
+    loaded: LoadedCase,
+    *,
+    ontology: Ontology | None = None,
+    shapes: Graph | None = None,
+) -> ValidationReport:
+    """Validate one loaded case against the case and risk shapes.
+
+    >>> from coprokg.cases import load_case
+    >>> report = validate_case(load_case("tests/fixtures/buurt.json"))
+    >>> report.conforms, [r.source_shape.rsplit("#")[-1] for r in report.warnings]
+    (True, ['UncompensatedContributionRisk', 'UncompensatedContributionRisk'])
+    """
+    ontology = ontology or default_ontology()
+    shapes = shapes if shapes is not None else _shapes(shapes_dir().resolve(), CASE_SHAPE_FILES)
+    data = Graph()
+    for triple in loaded.graph:
+        data.add(triple)
+    for triple in _vocabulary_digest(ontology):
+        data.add(triple)
+    _, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    results = []
+    for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+        severity = report_graph.value(result, SH.resultSeverity)
+        focus = str(report_graph.value(result, SH.focusNode))
+        path = report_graph.value(result, SH.resultPath)
+        value = report_graph.value(result, SH.value)
+        shape = report_graph.value(result, SH.sourceShape)
+        top_shape = shape
+        # a property shape is a blank node: report the node shape that holds it
+        for holder in shapes.subjects(SH.property, shape):
+            top_shape = holder
+        sparql_holder = shapes.value(None, SH.sparql, shape) if shape is not None else None
+        if sparql_holder is not None:
+            top_shape = sparql_holder
+        issue = shapes.value(top_shape, CPK.addressesIssue)
+        field = _field_of(focus, path if isinstance(path, URIRef) else None)
+        line, column = loaded.position(field) if field else (None, None)
+        results.append(
+            ValidationResult(
+                severity=Severity(str(severity).rsplit("#", 1)[-1]),
+                message=str(report_graph.value(result, SH.resultMessage) or ""),
+                focus_node=focus,
+                path=str(path) if path is not None else None,
+                value=str(value) if value is not None else None,
+                source_shape=str(top_shape),
+                field=field,
+                line=line,
+                column=column,
+                issue=str(issue) if issue is not None else None,
+            )
+        )
+    results.sort(key=lambda r: (r.severity != Severity.VIOLATION, r.field or "", r.message))
+    conforms = not any(r.severity is Severity.VIOLATION for r in results)
+    return ValidationReport(case_id=loaded.case.id, conforms=conforms, results=results)
