@@ -1,0 +1,330 @@
+"""Compile the ontology's defined classes into a closed-world matcher over one case.
+
+At start-up every ``owl:equivalentClass`` axiom is parsed into an expression tree
+(``expressions.py``). Classifying a case evaluates those trees over the case's facts — an index of
+the case graph plus the types and value sets of the vocabulary — with proof: each satisfied class
+carries the facts that satisfy it, and each unsatisfied one can report the smallest change that
+would satisfy it (a near miss). No rule is written in Python: change an axiom in the ontology and
+the classification changes.
+
+The closed-world reading is the one stated in the ontology header and enforced for the HermiT
+oracle by closure axioms (``coprokg.classify.oracle``): a case lists all its actors, participations
+and relations, and a node has exactly the relations stated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from coprokg.classify.expressions import And, Expr, HasValue, Named, Not, OneOf, Or, Prop, Some, parse_expression
+from coprokg.errors import OntologyError
+from coprokg.namespaces import CPK
+from coprokg.ontology import Ontology
+
+Node = URIRef | Literal
+INF = 10**6
+
+
+@dataclass(frozen=True)
+class DefinedClass:
+    """A named class with an equivalent-class axiom the classifier evaluates."""
+
+    iri: URIRef
+    label: str
+    expression: Expr
+    requires: frozenset[URIRef]
+    typology: str | None
+    rank: int | None
+    notation: str | None
+    is_value_set: bool
+
+
+@dataclass
+class Facts:
+    """Outgoing edges and asserted types of the nodes of one case (plus the vocabulary)."""
+
+    edges: dict[tuple[Node, URIRef], set[Node]] = field(default_factory=lambda: defaultdict(set))
+    types: dict[Node, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    shared_types: dict[Node, set[URIRef]] = field(default_factory=dict)
+    memo: dict[tuple[URIRef, Node], bool] = field(default_factory=dict)
+
+    def types_of(self, node: Node) -> set[URIRef]:
+        own = self.types.get(node)
+        if own is not None:
+            return own
+        return self.shared_types.get(node, set())
+
+    def values(self, node: Node, prop: Prop) -> set[Node]:
+        key = (node, prop.iri)
+        if prop.inverse:
+            key = (node, URIRef(str(prop.iri) + "#inverse"))
+        return self.edges.get(key, set())
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit of the case that a near miss needs."""
+
+    node: Node
+    prop: URIRef | None
+    current: tuple[Node, ...]
+    wanted: tuple[URIRef, ...]
+    text: str
+
+
+@dataclass
+class Proof:
+    """Why an expression holds (or fails) at a node: the facts used, as (subject, property, object)."""
+
+    holds: bool
+    facts: list[tuple[Node, URIRef, Node]] = field(default_factory=list)
+
+
+class CompiledOntology:
+    """The ontology's defined classes, compiled once and applied to many cases."""
+
+    def __init__(self, ontology: Ontology) -> None:
+        self.ontology = ontology
+        graph = ontology.graph
+        self.labels: dict[URIRef, str] = {}
+        self.defined: dict[URIRef, DefinedClass] = {}
+        self.superclasses = self._told_superclasses(graph)
+        self.inverse_of = self._inverses(graph)
+        self.super_properties = self._super_properties(graph)
+        for cls, expr_node in graph.subject_objects(OWL.equivalentClass):
+            if not isinstance(cls, URIRef):
+                continue
+            if cls in self.defined:
+                raise OntologyError(f"{cls}: more than one owl:equivalentClass axiom; merge them into one")
+            expression = parse_expression(graph, expr_node, str(cls))
+            rank = graph.value(cls, CPK.powerRank)
+            notation = graph.value(cls, URIRef("http://www.w3.org/2004/02/skos/core#notation"))
+            typology = graph.value(cls, CPK.typologyOf)
+            self.defined[cls] = DefinedClass(
+                iri=cls,
+                label=ontology.label(cls),
+                expression=expression,
+                requires=frozenset(),
+                typology=str(typology) if typology is not None else None,
+                rank=int(rank) if isinstance(rank, Literal) else None,
+                notation=str(notation) if notation is not None else None,
+                is_value_set=isinstance(expression, OneOf),
+            )
+        for cls, dc in list(self.defined.items()):
+            self.defined[cls] = DefinedClass(
+                **{**dc.__dict__, "requires": frozenset(self._requires(dc.expression, set()))}
+            )
+        self.vocabulary_facts = self._vocabulary_facts(ontology)
+
+    # ------------------------------------------------------------------ ontology structure
+    @staticmethod
+    def _told_superclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
+        direct: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for sub, sup in graph.subject_objects(RDFS.subClassOf):
+            if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+                direct[sub].add(sup)
+        closure: dict[URIRef, set[URIRef]] = {}
+        for cls in list(direct):
+            seen: set[URIRef] = set()
+            todo = [cls]
+            while todo:
+                for sup in direct.get(todo.pop(), ()):
+                    if sup not in seen:
+                        seen.add(sup)
+                        todo.append(sup)
+            closure[cls] = seen
+        return closure
+
+    @staticmethod
+    def _inverses(graph: Graph) -> dict[URIRef, URIRef]:
+        pairs: dict[URIRef, URIRef] = {}
+        for a, b in graph.subject_objects(OWL.inverseOf):
+            if isinstance(a, URIRef) and isinstance(b, URIRef):
+                pairs[a] = b
+                pairs[b] = a
+        return pairs
+
+    @staticmethod
+    def _super_properties(graph: Graph) -> dict[URIRef, set[URIRef]]:
+        result: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for sub, sup in graph.subject_objects(RDFS.subPropertyOf):
+            if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+                result[sub].add(sup)
+        return result
+
+    def _requires(self, expr: Expr, seen: set[URIRef]) -> set[URIRef]:
+        """Named primitive classes a node must be asserted in for ``expr`` to hold (a fast pre-filter)."""
+        if isinstance(expr, Named):
+            if expr.iri in self.defined and expr.iri not in seen:
+                return self._requires(self.defined[expr.iri].expression, seen | {expr.iri})
+            return {expr.iri} if expr.iri != OWL.Thing and expr.iri not in self.defined else set()
+        if isinstance(expr, And):
+            out: set[URIRef] = set()
+            for part in expr.parts:
+                out |= self._requires(part, seen)
+            return out
+        return set()
+
+    def _vocabulary_facts(self, ontology: Ontology) -> Facts:
+        facts = Facts()
+        for vocab in ontology.vocabularies.values():
+            for value in vocab.values.values():
+                for t in ontology.graph.objects(value.iri, RDF.type):
+                    if isinstance(t, URIRef):
+                        facts.types[value.iri].add(t)
+        return facts
+
+    # ------------------------------------------------------------------ facts of one case
+    def facts_of(self, triples: Iterable[tuple[object, object, object]]) -> Facts:
+        """Index a case's triples, adding inverse and super-property edges the ontology declares."""
+        facts = Facts(shared_types=self.vocabulary_facts.types)
+        for s, p, o in triples:
+            if not isinstance(s, URIRef) or not isinstance(p, URIRef):
+                continue
+            if p == RDF.type:
+                if isinstance(o, URIRef):
+                    facts.types[s].add(o)
+                continue
+            if not isinstance(o, URIRef | Literal):
+                continue
+            for prop in {p} | self.super_properties.get(p, set()):
+                facts.edges[(s, prop)].add(o)
+                if isinstance(o, URIRef):
+                    facts.edges[(o, URIRef(str(prop) + "#inverse"))].add(s)
+                    inverse = self.inverse_of.get(prop)
+                    if inverse is not None:
+                        facts.edges[(o, inverse)].add(s)
+                        facts.edges[(s, URIRef(str(inverse) + "#inverse"))].add(o)
+        return facts
+
+    def asserted(self, facts: Facts, node: Node, cls: URIRef) -> bool:
+        types = facts.types_of(node)
+        if cls in types:
+            return True
+        return any(cls in self.superclasses.get(t, ()) for t in types)
+
+    # ------------------------------------------------------------------ evaluation with proof
+    def holds(self, expr: Expr, node: Node, facts: Facts, proof: list[tuple[Node, URIRef, Node]] | None) -> bool:
+        """Does ``expr`` hold at ``node``? Appends the facts used to ``proof`` when given."""
+        if isinstance(expr, Named):
+            if expr.iri == OWL.Thing:
+                return True
+            defined = self.defined.get(expr.iri)
+            if defined is not None:
+                key = (expr.iri, node)
+                if proof is None and key in facts.memo:
+                    return facts.memo[key]
+                if not isinstance(node, URIRef) or not all(self.asserted(facts, node, r) for r in defined.requires):
+                    facts.memo[key] = False
+                    return False
+                result = self.holds(defined.expression, node, facts, proof)
+                facts.memo[key] = result
+                return result
+            ok = self.asserted(facts, node, expr.iri)
+            if ok and proof is not None:
+                proof.append((node, RDF.type, expr.iri))
+            return ok
+        if isinstance(expr, And):
+            local: list[tuple[Node, URIRef, Node]] | None = [] if proof is not None else None
+            for part in expr.parts:
+                if not self.holds(part, node, facts, local):
+                    return False
+            if proof is not None and local is not None:
+                proof.extend(local)
+            return True
+        if isinstance(expr, Or):
+            return any(self.holds(part, node, facts, proof) for part in expr.parts)
+        if isinstance(expr, Not):
+            return not self.holds(expr.part, node, facts, None)
+        if isinstance(expr, OneOf):
+            return node in expr.members
+        if isinstance(expr, HasValue):
+            ok = expr.value in facts.values(node, expr.prop)
+            if ok and proof is not None:
+                proof.append((node, expr.prop.iri, expr.value))
+            return ok
+        if isinstance(expr, Some):
+            for value in sorted(facts.values(node, expr.prop), key=str):
+                local = [] if proof is not None else None
+                if self.holds(expr.filler, value, facts, local):
+                    if proof is not None and local is not None:
+                        proof.append((node, expr.prop.iri, value))
+                        proof.extend(local)
+                    return True
+            return False
+        # Only
+        for value in facts.values(node, expr.prop):
+            if not self.holds(expr.filler, value, facts, None):
+                return False
+        if proof is not None:
+            proof.extend((node, expr.prop.iri, v) for v in sorted(facts.values(node, expr.prop), key=str))
+        return True
+
+    def classes_of(self, node: URIRef, facts: Facts) -> list[DefinedClass]:
+        """The defined classes (other than value sets) that ``node`` belongs to."""
+        return [
+            dc for dc in self.defined.values() if not dc.is_value_set and self.holds(Named(dc.iri), node, facts, None)
+        ]
+
+    # ------------------------------------------------------------------ near misses
+    def repair(self, expr: Expr, node: Node, facts: Facts, depth: int = 0) -> tuple[int, list[Change]]:
+        """The cheapest set of changes (by count) that would make ``expr`` hold at ``node``."""
+        if depth > 12:
+            return INF, []
+        if self.holds(expr, node, facts, None):
+            return 0, []
+        if isinstance(expr, Named):
+            defined = self.defined.get(expr.iri)
+            if defined is not None:
+                return self.repair(defined.expression, node, facts, depth + 1)
+            return 1, [Change(node, RDF.type, (), (expr.iri,), f"would need to be a {self.ontology.label(expr.iri)}")]
+        if isinstance(expr, And):
+            total, changes = 0, []
+            for part in expr.parts:
+                cost, part_changes = self.repair(part, node, facts, depth + 1)
+                total += cost
+                changes += part_changes
+            return min(total, INF), changes
+        if isinstance(expr, Or):
+            options = [self.repair(part, node, facts, depth + 1) for part in expr.parts]
+            return min(options, key=lambda o: o[0])
+        if isinstance(expr, Not):
+            return 1, [Change(node, None, (), (), "would need not to satisfy: " + self._short(expr.part))]
+        if isinstance(expr, OneOf):
+            return 1, [Change(node, None, (node,), expr.order, "")]
+        if isinstance(expr, HasValue):
+            current = tuple(sorted(facts.values(node, expr.prop), key=str))
+            wanted = (expr.value,) if isinstance(expr.value, URIRef) else ()
+            return 1, [Change(node, expr.prop.iri, current, wanted, "")]
+        if isinstance(expr, Some):
+            best: tuple[int, list[Change]] = (INF, [])
+            for value in sorted(facts.values(node, expr.prop), key=str):
+                cost, changes = self.repair(expr.filler, value, facts, depth + 1)
+                # a value-level change ("stage would be design") is reported on the edge
+                changes = [
+                    Change(node, expr.prop.iri, (value,), c.wanted, c.text)
+                    if c.node == value and c.prop is None and c.wanted
+                    else c
+                    for c in changes
+                ]
+                if cost < best[0]:
+                    best = (cost, changes)
+            if best[0] >= INF:
+                return 3, [Change(node, expr.prop.iri, (), (), "would need a new " + self._short(expr))]
+            return best
+        total, changes = 0, []
+        for value in sorted(facts.values(node, expr.prop), key=str):
+            cost, value_changes = self.repair(expr.filler, value, facts, depth + 1)
+            total += cost
+            changes += value_changes
+        return min(total, INF), changes
+
+    def _short(self, expr: Expr) -> str:
+        from coprokg.classify.expressions import render
+
+        return render(expr, self.ontology.label)

@@ -1,0 +1,179 @@
+"""The ``coprokg`` command line: check, validate, classify, normalize, load, query, export, serve.
+
+Exit codes: 0 success; 1 a case does not conform or a check found violations; 2 bad input or
+usage (one readable line on stderr: ``file:line:col: field: what is wrong``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coprokg.errors import CoprokgError
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in {".json", ".jsonld", ".ttl"}))
+        else:
+            files.append(path)
+    return files
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from coprokg.quality.checks import run_checks
+
+    report = run_checks(Path(args.ontology) if args.ontology else None, reasoner=not args.no_reasoner)
+    print(report.summary())
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_normalize(args: argparse.Namespace) -> int:
+    from coprokg.paths import ontology_path
+    from coprokg.turtle import is_normalized, normalize_file
+
+    files = [Path(p) for p in args.files] or [ontology_path()]
+    if args.check:
+        changed = is_normalized(files)
+        for path in changed:
+            print(f"{path}: not normalised; run `make normalize` and commit the result", file=sys.stderr)
+        return EXIT_FAILED if changed else EXIT_OK
+    for path in files:
+        print(f"{path}: {'rewritten' if normalize_file(path) else 'unchanged'}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from coprokg.cases import load_case
+    from coprokg.validate import validate_case
+
+    worst = EXIT_OK
+    reports = []
+    for path in _expand(args.files):
+        try:
+            report = validate_case(load_case(path))
+        except CoprokgError as exc:
+            print(str(exc), file=sys.stderr)
+            worst = EXIT_ERROR
+            continue
+        reports.append(report)
+        if not report.conforms:
+            worst = max(worst, EXIT_FAILED)
+        if args.format == "text":
+            status = "conforms" if report.conforms else "DOES NOT CONFORM"
+            print(f"{path}: {status} ({len(report.violations)} violations, {len(report.warnings)} warnings)")
+            for r in report.results:
+                where = f"{path}:{r.line}:{r.column}: " if r.line else f"{path}: "
+                print(f"  {r.severity.value}: {where}{r.field + ': ' if r.field else ''}{r.message}")
+    if args.format == "json":
+        print(json.dumps([r.model_dump(mode="json") for r in reports], indent=2))
+    return worst
+
+
+def _print_classification(path: Path, result: object) -> None:
+    from coprokg.classify.result import Classification
+
+    assert isinstance(result, Classification)
+    print(f"{path}: {result.case_id}")
+    print(f"  power transfer: {result.power_transfer}")
+    if result.power_transfer_explanation:
+        print(f"    because {result.power_transfer_explanation.axiom}")
+        for fact in result.power_transfer_explanation.facts:
+            print(f"      - {fact}")
+    for typology, cells in sorted(result.typologies.items()):
+        print(f"  {typology}: {', '.join(cells)}")
+    roles: dict[str, list[str]] = {}
+    for m in result.roles:
+        roles.setdefault(m.node, []).append(m.label)
+    for actor, labels in roles.items():
+        print(f"  role of {actor}: {', '.join(labels)}")
+    for m in result.classes:
+        if m.rank is None:
+            print(f"  {m.label}: {m.explanation.axiom}")
+            for fact in m.explanation.facts:
+                print(f"      - {fact}")
+    for risk in result.risks:
+        print(f"  RISK: {risk.message}")
+    for miss in result.near_misses:
+        print(f"  near miss: {miss.text}")
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from coprokg.cases import load_case
+    from coprokg.classify import default_classifier
+
+    classifier = default_classifier()
+    files = _expand(args.files)
+    results = []
+    status = EXIT_OK
+    for path in files:
+        try:
+            result = classifier.classify(load_case(path), risks=not args.no_risks)
+        except CoprokgError as exc:
+            print(str(exc), file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        results.append((path, result))
+    if args.format == "json":
+        payload = [r.model_dump(mode="json") for _, r in results]
+        print(json.dumps(payload[0] if len(payload) == 1 and len(files) == 1 else payload, indent=2))
+    elif len(files) > 1:
+        print(f"{'case':45} {'power transfer':15} {'B&H type':40} risks")
+        for _, r in results:
+            bh = [m.label for m in r.classes if m.typology == "Brandsen & Honingh 2016" and "type" in m.iri.lower()]
+            print(f"{r.case_id[:45]:45} {r.power_transfer:15} {(bh[0] if bh else '-')[:40]:40} {len(r.risks)}")
+    else:
+        for path, r in results:
+            _print_classification(path, r)
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coprokg", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="ontology quality checks (SPARQL, shapes, OWL API DL profile, HermiT)")
+    p.add_argument("--ontology", help="ontology file (default: ontology/coprod.ttl)")
+    p.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("normalize", help="rewrite Turtle files in canonical order")
+    p.add_argument("files", nargs="*", help="files (default: ontology/coprod.ttl)")
+    p.add_argument("--check", action="store_true", help="only report files that are not normalised")
+    p.set_defaults(func=cmd_normalize)
+
+    p = sub.add_parser("validate", help="validate case files against the SHACL shapes")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("classify", help="classify case files")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--no-risks", action="store_true", help="skip the risk shapes")
+    p.set_defaults(func=cmd_classify)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except CoprokgError as exc:
+        print(f"coprokg: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
