@@ -138,13 +138,18 @@ class Ontology:
                 rank=int(rank_lit) if isinstance(rank_lit, Literal) else None,
             )
             vocab.values[slug] = value
+        claims: dict[str, set[str]] = {}
         for slug, value in vocab.values.items():
-            names = [slug, value.label]
+            names = [value.label]
             names += [str(a) for a in self.graph.objects(value.iri, SKOS.altLabel)]
             names += [str(a) for a in self.graph.objects(value.iri, SKOS.prefLabel)]
             for name in names:
-                # A synonym shared by two values is ambiguous: only the value's own slug wins.
-                vocab.synonyms.setdefault(_fold(name), slug)
+                claims.setdefault(_fold(name), set()).add(slug)
+        for name, slugs in claims.items():
+            if len(slugs) == 1:
+                vocab.synonyms[name] = next(iter(slugs))
+        for slug in vocab.values:
+            vocab.synonyms[_fold(slug)] = slug
         return vocab
 
     def label(self, iri: URIRef) -> str:

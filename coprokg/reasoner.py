@@ -49,7 +49,7 @@ def graph_to_ntriples(graph: Graph) -> bytes:
     return out.getvalue()
 
 
-def run_hermit(ntriples: bytes, *, infer_types: bool = True) -> tuple[object, object]:
+def run_hermit(ntriples: bytes, *, infer_types: bool = True) -> tuple[Any, Any]:
     """Load N-Triples into a fresh owlready2 world and run HermiT once.
 
     Returns ``(world, ontology)``. Raises ``ReasonerFailed`` with HermiT's message when the
@@ -93,5 +93,5 @@ def check_consistency(ontology_path: Path) -> ConsistencyReport:
         if "inconsistent" in str(exc):
             return ConsistencyReport(False, (), 0.0)
         raise
-    unsat = tuple(sorted(c.iri for c in world.inconsistent_classes()))  # type: ignore[attr-defined]
-    return ConsistencyReport(True, unsat, float(world._coprokg_seconds))  # type: ignore[attr-defined]
+    unsat = tuple(sorted(c.iri for c in world.inconsistent_classes()))
+    return ConsistencyReport(True, unsat, float(world._coprokg_seconds))

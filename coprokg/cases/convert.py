@@ -209,7 +209,7 @@ def case_ids(g: Graph) -> list[str]:
     return sorted(ids)
 
 
-def graph_to_case(g: Graph, case_id: str, ontology: Ontology) -> Case:
+def graph_to_case(g: Graph, case_id: str, ontology: Ontology, *, source: str | None = None) -> Case:
     """Read one case back from its RDF (the inverse of ``case_to_graph``)."""
     c = case_iri(case_id)
     if (c, RDF.type, CPK.Case) not in g:
@@ -218,15 +218,29 @@ def graph_to_case(g: Graph, case_id: str, ontology: Ontology) -> Case:
 
     def slug(field_name: str, node: object, path: str) -> str:
         if not isinstance(node, URIRef):
-            raise CaseFormatError(f"expected an IRI, got {node!r}", field=path)
+            raise CaseFormatError(f"expected an IRI, got {node!r}", field=path, source=source)
         value = voc[field_name].by_iri(node)
         if value is None:
             raise CaseFormatError(
                 f"<{node}> is not a value of {voc[field_name].cls}",
                 field=path,
                 allowed=voc[field_name].notations,
+                source=source,
             )
         return value.notation
+
+    def one(subject: URIRef, prop: URIRef, field_name: str, path: str) -> str:
+        values = list(g.objects(subject, prop))
+        if not values:
+            raise CaseFormatError("Field required", field=path, source=source)
+        if len(values) > 1:
+            raise CaseFormatError(
+                f"expected exactly one value, found {len(values)}",
+                field=path,
+                allowed=voc[field_name].notations,
+                source=source,
+            )
+        return slug(field_name, values[0], path)
 
     actor_ids: dict[URIRef, str] = {}
     actors = []
@@ -245,17 +259,19 @@ def graph_to_case(g: Graph, case_id: str, ontology: Ontology) -> Case:
     def actor_ref(node: object, path: str) -> str:
         if isinstance(node, URIRef) and node in actor_ids:
             return actor_ids[node]
-        raise CaseFormatError(f"{node!r} is not an actor of the case", field=path)
+        raise CaseFormatError(
+            f"actor <{node}> is not declared in 'actors'", field=path, allowed=sorted(actor_ids.values()), source=source
+        )
 
     parts = []
-    for p in sorted(g.objects(c, CPK.hasParticipation), key=lambda n: (_position(g, n), str(n))):
+    for i, p in enumerate(sorted(g.objects(c, CPK.hasParticipation), key=lambda n: (_position(g, n), str(n)))):
         assert isinstance(p, URIRef)
         task = g.value(p, CPK.taskType)
         parts.append(
             Participation(
-                actor=actor_ref(g.value(p, CPK.participant), "participations.actor"),
-                stage=slug("stage", g.value(p, CPK.atStage), "participations.stage"),
-                decision=slug("decision", g.value(p, CPK.decisionRight), "participations.decision"),
+                actor=actor_ref(g.value(p, CPK.participant), f"participations[{i}].actor"),
+                stage=one(p, CPK.atStage, "stage", f"participations[{i}].stage"),
+                decision=one(p, CPK.decisionRight, "decision", f"participations[{i}].decision"),
                 task=None if task is None else slug("task", task, "participations.task"),
                 contributes=sorted(
                     slug("contributes", r, "participations.contributes") for r in g.objects(p, CPK.contributes)

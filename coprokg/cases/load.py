@@ -198,7 +198,7 @@ def case_from_graph(graph: Graph, *, ontology: Ontology | None = None, source: s
             + (f": {', '.join(ids)}" if ids else ""),
             source=source,
         )
-    case = graph_to_case(graph, ids[0], ontology)
+    case = graph_to_case(graph, ids[0], ontology, source=source)
     resolved = resolve_case(case, ontology, source=source)
     return LoadedCase(resolved.case, case_to_graph(resolved.case, ontology), resolved.notes, source)
 
@@ -215,7 +215,8 @@ def load_case_text(text: str, fmt: str, *, ontology: Ontology | None = None, sou
             raise CaseFormatError(
                 f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno
             ) from None
-        if isinstance(probe, dict) and "@context" not in probe and "@graph" not in probe:
+        if isinstance(probe, dict) and probe.get("@context", CONTEXT_IRI) == CONTEXT_IRI and "@graph" not in probe:
+            probe.pop("@context", None)
             return case_from_dict(probe, ontology=ontology, source=source, text=text)
         return case_from_graph(parse_jsonld(text, source=source), ontology=ontology, source=source)
     if fmt in _OX_FORMATS:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from coprokg.classify.expressions import And, Expr, HasValue, Named, Not, OneOf, Or, Prop, Some, parse_expression
+from coprokg.classify.expressions import And, Expr, HasValue, Named, Not, OneOf, Only, Or, Prop, Some, parse_expression
 from coprokg.errors import OntologyError
 from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology
@@ -178,6 +178,42 @@ class CompiledOntology:
                     if isinstance(t, URIRef):
                         facts.types[value.iri].add(t)
         return facts
+
+    def closed_properties(self) -> set[URIRef]:
+        """Properties whose absence of further values some defined class depends on.
+
+        A property needs the closed-world assumption where it occurs under ``only`` (in a positive
+        position) or under ``some``/``value`` in a negative position (inside ``not``). Only these
+        need closure axioms for an open-world reasoner to reach the matcher's conclusions.
+        """
+        found: set[URIRef] = set()
+        seen: set[tuple[URIRef, bool]] = set()
+
+        def walk(expr: Expr, positive: bool) -> None:
+            if isinstance(expr, Named):
+                defined = self.defined.get(expr.iri)
+                if defined is not None and (expr.iri, positive) not in seen:
+                    seen.add((expr.iri, positive))
+                    walk(defined.expression, positive)
+            elif isinstance(expr, And | Or):
+                for part in expr.parts:
+                    walk(part, positive)
+            elif isinstance(expr, Not):
+                walk(expr.part, not positive)
+            elif isinstance(expr, Only):
+                if positive:
+                    found.add(expr.prop.iri)
+                walk(expr.filler, positive)
+            elif isinstance(expr, Some | HasValue):
+                if not positive:
+                    found.add(expr.prop.iri)
+                if isinstance(expr, Some):
+                    walk(expr.filler, positive)
+
+        for dc in self.defined.values():
+            walk(Named(dc.iri), True)
+        found |= {self.inverse_of[p] for p in found if p in self.inverse_of}
+        return found
 
     # ------------------------------------------------------------------ facts of one case
     def facts_of(self, triples: Iterable[tuple[object, object, object]]) -> Facts:
