@@ -53,12 +53,13 @@ check: install
 	$(VENV)/bin/coprokg check
 
 pytest: install
-	$(VENV)/bin/pytest -m "not slow" -q
+	$(VENV)/bin/pytest -m "not slow" -q --ignore=tests/benchmarks
 
 test: install lint typecheck check-normalized pytest
 
 bench: install
-	$(VENV)/bin/pytest tests/benchmarks -m "slow or not slow" -q -s -p no:cacheprovider
+	$(VENV)/bin/pytest tests/benchmarks -q -s -p no:cacheprovider
+	$(VENV)/bin/pytest -m slow -q -s -p no:cacheprovider --ignore=tests/benchmarks
 
 clean:
 	rm -rf $(VENV) .build var test-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -153,7 +153,14 @@ class Ontology:
         return vocab
 
     def label(self, iri: URIRef) -> str:
-        """The English label of a term, or its local name."""
+        """The English label of a term, or its local name (cached: the graph does not change)."""
+        cache: dict[URIRef, str] = self.__dict__.setdefault("_labels", {})
+        found = cache.get(iri)
+        if found is None:
+            found = cache[iri] = self._label(iri)
+        return found
+
+    def _label(self, iri: URIRef) -> str:
         for prop in (RDFS.label, SKOS.prefLabel):
             for lit in self.graph.objects(iri, prop):
                 if isinstance(lit, Literal) and lit.language in (None, "en"):

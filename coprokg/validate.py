@@ -102,7 +102,7 @@ def _shapes(directory: Path, files: tuple[str, ...]) -> Graph:
     return graph
 
 
-def _vocabulary_digest(ontology: Ontology) -> Graph:
+def vocabulary_digest(ontology: Ontology) -> Graph:
     """The part of the ontology the shapes need: vocabulary types, notations and value sets.
 
     Mixing the whole ontology into every case would make validation several times slower.
@@ -140,7 +140,7 @@ def _vocabulary_digest(ontology: Ontology) -> Graph:
     return digest
 
 
-def _field_of(node: str, path: URIRef | None) -> str | None:
+def field_of(node: str, path: URIRef | None) -> str | None:
     """Translate a focus node IRI and a property into a case-format field path."""
     field = ""
     if node.startswith(CASE_BASE):
@@ -175,7 +175,7 @@ def validate_case(
     data = Graph()
     for triple in loaded.graph:
         data.add(triple)
-    for triple in _vocabulary_digest(ontology):
+    for triple in vocabulary_digest(ontology):
         data.add(triple)
     _, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     results = []
@@ -193,7 +193,7 @@ def validate_case(
         if sparql_holder is not None:
             top_shape = sparql_holder
         issue = shapes.value(top_shape, CPK.addressesIssue)
-        field = _field_of(focus, path if isinstance(path, URIRef) else None)
+        field = field_of(focus, path if isinstance(path, URIRef) else None)
         line, column = loaded.position(field) if field else (None, None)
         results.append(
             ValidationResult(

@@ -14,8 +14,8 @@ from coprokg.classify.expressions import Named, render
 from coprokg.classify.result import Classification, Explanation, Membership, NearMiss
 from coprokg.namespaces import CASE_BASE, CPK, case_iri
 from coprokg.ontology import Ontology
-from coprokg.paths import ontology_path
-from coprokg.validate import validate_case
+from coprokg.paths import ontology_path, shapes_dir
+from coprokg.risks import RiskEvaluator
 
 POWER_TYPOLOGY = "power-transfer level"
 # Near misses are listed for every level not reached, and for the cells of the other case
@@ -27,9 +27,10 @@ NEAR_MISS_TYPOLOGIES = {POWER_TYPOLOGY, "Brandsen & Honingh 2016", "Bovaird 2007
 class Classifier:
     """Compiles the ontology once; ``classify`` then runs in milliseconds per case."""
 
-    def __init__(self, ontology: Ontology) -> None:
+    def __init__(self, ontology: Ontology, *, risk_shapes: Path | None = None) -> None:
         self.ontology = ontology
         self.compiled = CompiledOntology(ontology)
+        self.risks = RiskEvaluator(ontology, risk_shapes or shapes_dir() / "risks.ttl")
         self.case_classes = [
             dc for dc in self.compiled.defined.values() if not dc.is_value_set and CPK.Case in dc.requires
         ]
@@ -37,6 +38,11 @@ class Classifier:
             dc for dc in self.compiled.defined.values() if not dc.is_value_set and CPK.Actor in dc.requires
         ]
         self.levels = sorted((dc for dc in self.case_classes if dc.rank is not None), key=lambda d: d.rank or 0)
+        # axioms and sources are the same for every case: render them once
+        self.axioms = {
+            iri: f"{dc.label} ≡ {render(dc.expression, ontology.label)}" for iri, dc in self.compiled.defined.items()
+        }
+        self.class_sources = {iri: ontology.sources(iri) for iri in self.compiled.defined}
 
     # ------------------------------------------------------------------ wording
     def _describe_node(self, node: Node, loaded: LoadedCase) -> str:
@@ -82,8 +88,7 @@ class Classifier:
             text = self._fact_text(fact, loaded)
             if text not in seen:
                 seen.append(text)
-        axiom = f"{dc.label} ≡ {render(dc.expression, self.ontology.label)}"
-        return Explanation(axiom=axiom, facts=seen, source=self.ontology.sources(dc.iri))
+        return Explanation(axiom=self.axioms[dc.iri], facts=seen, source=self.class_sources[dc.iri])
 
     def _membership(self, dc: DefinedClass, node: URIRef, facts: object, loaded: LoadedCase) -> Membership:
         return Membership(
@@ -163,9 +168,7 @@ class Classifier:
                 if dc.rank is not None or miss.cost <= NEAR_MISS_MAX_COST:
                     misses.append(miss)
             misses.sort(key=lambda m: (m.typology != POWER_TYPOLOGY, m.cost, m.label))
-        risk_results = []
-        if risks:
-            risk_results = [r for r in validate_case(loaded, ontology=self.ontology).results if r.issue is not None]
+        risk_results = self.risks.evaluate(loaded) if risks else []
         return Classification(
             case_id=loaded.case.id,
             power_transfer=(top.notation or top.label) if top else "none",

@@ -28,6 +28,10 @@ from coprokg.ontology import Ontology
 
 Node = URIRef | Literal
 INF = 10**6
+# Namespace attribute access and URIRef.__eq__ are slow in rdflib; hot paths compare plain strings.
+_THING = str(OWL.Thing)
+_TYPE = RDF.type
+_TYPE_STR = str(RDF.type)
 
 
 @dataclass(frozen=True)
@@ -222,7 +226,7 @@ class CompiledOntology:
         for s, p, o in triples:
             if not isinstance(s, URIRef) or not isinstance(p, URIRef):
                 continue
-            if p == RDF.type:
+            if str.__eq__(p, _TYPE_STR):
                 if isinstance(o, URIRef):
                     facts.types[s].add(o)
                 continue
@@ -248,9 +252,9 @@ class CompiledOntology:
     def holds(self, expr: Expr, node: Node, facts: Facts, proof: list[tuple[Node, URIRef, Node]] | None) -> bool:
         """Does ``expr`` hold at ``node``? Appends the facts used to ``proof`` when given."""
         if isinstance(expr, Named):
-            if expr.iri == OWL.Thing:
-                return True
             defined = self.defined.get(expr.iri)
+            if defined is None and str.__eq__(expr.iri, _THING):
+                return True
             if defined is not None:
                 key = (expr.iri, node)
                 if proof is None and key in facts.memo:
@@ -263,7 +267,7 @@ class CompiledOntology:
                 return result
             ok = self.asserted(facts, node, expr.iri)
             if ok and proof is not None:
-                proof.append((node, RDF.type, expr.iri))
+                proof.append((node, _TYPE, expr.iri))
             return ok
         if isinstance(expr, And):
             local: list[tuple[Node, URIRef, Node]] | None = [] if proof is not None else None

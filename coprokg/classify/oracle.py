@@ -93,8 +93,10 @@ def closure_axioms(compiled: CompiledOntology, loaded: LoadedCase) -> Graph:
     return graph
 
 
-def hermit_types(compiled: CompiledOntology, cases: Sequence[LoadedCase]) -> dict[str, frozenset[str]]:
-    """Run HermiT once over the ontology and ``cases`` (with closure axioms).
+def hermit_types(
+    compiled: CompiledOntology, cases: Sequence[LoadedCase], *, closure: bool = True
+) -> dict[str, frozenset[str]]:
+    """Run HermiT once over the ontology and ``cases`` (with closure axioms unless ``closure`` is False).
 
     Returns, for every individual of the cases, the defined classes (value sets excluded) HermiT
     puts it in, including those it belongs to through subsumption.
@@ -105,8 +107,9 @@ def hermit_types(compiled: CompiledOntology, cases: Sequence[LoadedCase]) -> dic
     for loaded in cases:
         for triple in loaded.graph:
             data.add(triple)
-        for triple in closure_axioms(compiled, loaded):
-            data.add(triple)
+        if closure:
+            for triple in closure_axioms(compiled, loaded):
+                data.add(triple)
     world, _ = run_hermit(graph_to_ntriples(data))
     defined = {str(dc.iri) for dc in compiled.defined.values() if not dc.is_value_set}
     result: dict[str, frozenset[str]] = {}

@@ -1,0 +1,43 @@
+"""The fast risk evaluator reports exactly what pySHACL reports for the risk shapes."""
+
+from __future__ import annotations
+
+import glob
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from strategies import classification_cases
+
+from coprokg.cases import case_from_dict, load_case
+from coprokg.cases.load import LoadedCase
+from coprokg.classify import default_classifier
+from coprokg.validate import validate_case
+
+
+def _key(results: list[Any]) -> list[tuple[Any, ...]]:
+    return sorted(
+        (r.severity, r.message, r.focus_node, r.path, r.value, r.source_shape, r.field, r.line, r.issue)
+        for r in results
+    )
+
+
+def _same(loaded: LoadedCase) -> None:
+    ours = default_classifier().risks.evaluate(loaded)
+    theirs = [r for r in validate_case(loaded).results if r.issue is not None]
+    assert _key(ours) == _key(theirs)
+
+
+def test_curated_cases_get_the_same_risks_as_pyshacl() -> None:
+    paths = sorted(glob.glob("data/cases/*.json"))
+    total = 0
+    for path in paths:
+        loaded = load_case(path)
+        _same(loaded)
+        total += len(default_classifier().risks.evaluate(loaded))
+    assert total > len(paths)  # the curated base does show risks
+
+
+@given(case=classification_cases())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_generated_cases_get_the_same_risks_as_pyshacl(case: dict[str, Any]) -> None:
+    _same(case_from_dict(case))
