@@ -66,7 +66,7 @@ def value_positions(text: str) -> dict[str, tuple[int, int]]:
 
     >>> pos = value_positions('{"a": 1,\\n "b": [true, {"c": null}]}')
     >>> pos["b[1].c"]
-    (2, 18)
+    (2, 20)
     """
     scanner = _Scanner(text)
     scanner.value(0, "")
