@@ -56,6 +56,7 @@ class Facts:
     types: dict[Node, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
     shared_types: dict[Node, set[URIRef]] = field(default_factory=dict)
     memo: dict[tuple[URIRef, Node], bool] = field(default_factory=dict)
+    repairs: dict[tuple[object, ...], tuple[int, list[Change]]] = field(default_factory=dict)  # near-miss memo
 
     def types_of(self, node: Node) -> set[URIRef]:
         own = self.types.get(node)
@@ -316,6 +317,15 @@ class CompiledOntology:
         """The cheapest set of changes (by count) that would make ``expr`` hold at ``node``."""
         if depth > 12:
             return INF, []
+        # Sub-expressions live as long as the compiled ontology, so their id is a stable key;
+        # a Named may be made on the fly, so it is keyed by its IRI.
+        key: tuple[object, ...] = ("class", expr.iri, node) if isinstance(expr, Named) else ("expr", id(expr), node)
+        cached = facts.repairs.get(key)
+        if cached is None:
+            cached = facts.repairs[key] = self._repair(expr, node, facts, depth)
+        return cached
+
+    def _repair(self, expr: Expr, node: Node, facts: Facts, depth: int) -> tuple[int, list[Change]]:
         if self.holds(expr, node, facts, None):
             return 0, []
         if isinstance(expr, Named):
