@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-risks", action="store_true", help="skip the risk shapes")
     p.set_defaults(func=cmd_classify)
 
+    __import__("coprokg.cli_store", fromlist=["add_commands"]).add_commands(sub)
     return parser
 
 

@@ -82,3 +82,40 @@ class OntologyError(CoprokgError):
 
 class QualityCheckFailed(CoprokgError):
     """An ontology quality check found violations."""
+
+
+class QueryRefused(QueryError):
+    """A SPARQL operation uses a feature the service never runs (SERVICE, LOAD) or is not allowed."""
+
+
+class QueryTimeout(QueryError):
+    """A SPARQL query ran longer than the configured time limit and was stopped."""
+
+
+class CaseNotFound(InputError):
+    """No stored case has the given id."""
+
+
+class CaseNotConforming(InputError):
+    """A case was read but violates the case shapes; ``results`` lists every violation as a dict."""
+
+    def __init__(self, message: str, *, results: Sequence[dict[str, object]] = (), **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.results = list(results)
+
+    def to_dict(self) -> dict[str, object]:
+        body = super().to_dict()
+        body["results"] = self.results
+        return body
+
+
+class StoreError(CoprokgError):
+    """The graph store cannot be opened, read or written (a server-side fault, not the user's)."""
+
+
+class ConfigurationError(CoprokgError):
+    """The service configuration is unsafe or inconsistent; the message names the setting."""
+
+
+class NotAcceptable(InputError):
+    """No representation the client accepts exists; ``allowed`` lists the media types there are."""

@@ -1,0 +1,158 @@
+"""Store commands of the ``coprokg`` CLI: ``load``, ``export``, ``query``, ``serve``.
+
+They read the same ``COPROKG_*`` settings as the service; ``--store`` overrides the embedded
+store's path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from coprokg.errors import QueryError
+from coprokg.settings import Settings, load_settings
+from coprokg.sparql import formats
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
+    if getattr(args, "store", None):
+        overrides["store_path"] = Path(args.store)
+    return load_settings(**overrides)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from coprokg.store import open_store
+    from coprokg.store.loader import load_project
+
+    store = open_store(_settings(args))
+    try:
+        report = load_project(
+            store,
+            cases=Path(args.cases) if args.cases else None,
+            force=args.force,
+            prune=args.prune,
+            progress=(lambda text: print(text, file=sys.stderr)) if args.verbose else None,
+        )
+        total = store.count_cases()
+    finally:
+        store.close()
+    for path, problem in report.failed:
+        print(f"{path}: {problem}", file=sys.stderr)
+    print(f"load: {report.summary()}; {total} cases in the store")
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from coprokg.store import open_store
+
+    store = open_store(_settings(args))
+    try:
+        if args.output and args.output != "-":
+            with open(args.output, "wb") as out:
+                store.export(out, args.format)
+        else:
+            store.export(sys.stdout.buffer, args.format)
+            sys.stdout.flush()
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from coprokg.store import QueryRequest, open_store
+
+    if args.file:
+        text = Path(args.file).read_text(encoding="utf-8")
+    elif args.query:
+        text = args.query
+    else:
+        raise QueryError("give a query, or --file FILE")
+    overrides: dict[str, Any] = {}
+    if args.timeout is not None:
+        overrides["query_timeout"] = args.timeout
+    if args.max_rows is not None:
+        overrides["max_rows"] = args.max_rows
+    overrides["query_workers"] = 1
+    settings = _settings(args, **overrides)
+    fmt = formats.ALL_FORMATS[args.format]
+    request = QueryRequest(
+        text,
+        solutions_format=fmt.key if fmt in formats.SOLUTION_FORMATS else "tsv",
+        graph_format=fmt.key if fmt in formats.GRAPH_FORMATS else "turtle",
+    )
+    store = open_store(settings)
+    try:
+        result = store.query(request)
+    except QueryError as exc:
+        where = f"{args.file or '<query>'}:{exc.line}:{exc.column}: " if exc.line else ""
+        print(f"{where}{exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        store.close()
+    sys.stdout.buffer.write(result.body)
+    sys.stdout.flush()
+    if result.truncated:
+        print(f"coprokg: result cut at {result.rows} rows (--max-rows)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    _settings(args)  # refuse an unsafe configuration before binding anything
+    if args.store:
+        import os
+
+        os.environ["COPROKG_STORE_PATH"] = args.store
+    # one worker: `uvicorn --workers N` added ~44 ms per keep-alive request (no TCP_NODELAY on
+    # its shared listener, uvicorn issue #3149); query work runs in coprokg's own processes
+    uvicorn.run(
+        "api.main:create_app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=1,
+        log_level=args.log_level,
+        access_log=args.access_log,
+    )
+    return EXIT_OK
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add ``load``, ``export``, ``query`` and ``serve`` to the ``coprokg`` parser."""
+    p = subparsers.add_parser("load", help="load ontology, shapes and cases into the store (idempotent)")
+    p.add_argument("--store", help="embedded store directory (default: COPROKG_STORE_PATH or var/store)")
+    p.add_argument("--cases", help="directory of case files (default: data/cases)")
+    p.add_argument("--force", action="store_true", help="reload and re-classify even what has not changed")
+    p.add_argument("--prune", action="store_true", help="delete stored cases that have no file")
+    p.add_argument("-v", "--verbose", action="store_true", help="report each graph and case")
+    p.set_defaults(func=cmd_load)
+
+    p = subparsers.add_parser("export", help="dump the store as N-Quads or TriG")
+    p.add_argument("--store", help="embedded store directory")
+    p.add_argument("--format", choices=["nquads", "trig"], default="nquads")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = subparsers.add_parser("query", help="run a SPARQL query on the store (with the service's limits)")
+    p.add_argument("query", nargs="?", help="the query text")
+    p.add_argument("-f", "--file", help="read the query from a file")
+    p.add_argument("--store", help="embedded store directory")
+    p.add_argument(
+        "--format", choices=[f.key for f in (*formats.SOLUTION_FORMATS, *formats.GRAPH_FORMATS)], default="tsv"
+    )
+    p.add_argument("--timeout", type=float, help="seconds (default: COPROKG_QUERY_TIMEOUT)")
+    p.add_argument("--max-rows", type=int, help="row cap (default: COPROKG_MAX_ROWS)")
+    p.set_defaults(func=cmd_query)
+
+    p = subparsers.add_parser("serve", help="serve the HTTP API (SPARQL endpoint, cases, classification)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--store", help="embedded store directory")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+    p.set_defaults(func=cmd_serve)

@@ -1,0 +1,152 @@
+"""What the service refuses to run: SERVICE (federated query) and LOAD (fetch a document).
+
+Oxigraph would send a ``SERVICE <http://…>`` clause out over HTTP and offers no switch to stop
+it, and ``LOAD`` fetches any URL; the service must never make an outbound request on a user's
+behalf. The decision is taken on a parse tree, not on the text:
+
+1. SPARQL processes ``\\uXXXX`` escapes before parsing, so the text is unescaped first.
+2. A keyword can only be present if its letters are: text that does not contain ``service``,
+   ``load`` or ``from`` (case-folded) needs no parse at all (the common case, free).
+3. Otherwise rdflib's SPARQL grammar parses the text and the parse tree is searched for
+   ``ServiceGraphPattern`` and ``Load`` nodes, and for a dataset clause (``FROM``), which decides
+   whether the union default graph applies. Text rdflib cannot parse is refused when it
+   mentions those words: the check would otherwise be guessing.
+
+The embedded store's query workers also run with outbound sockets blocked by the kernel
+(``coprokg.sparql.sandbox``), so even a parser disagreement cannot reach the network.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from coprokg.errors import QueryError, QueryRefused
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_TRIGGERS = ("service", "load", "from")
+
+
+@dataclass(frozen=True)
+class OperationInfo:
+    """What the check learnt about a query or update."""
+
+    has_dataset_clause: bool = False
+
+
+def unescape_codepoints(text: str) -> str:
+    r"""Replace SPARQL codepoint escapes, as the grammar does before tokenising.
+
+    >>> unescape_codepoints(r"SERV\u0049CE")
+    'SERVICE'
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        try:
+            return chr(code)
+        except (ValueError, OverflowError):
+            return match.group(0)
+
+    return _ESCAPE.sub(repl, text)
+
+
+def _position(text: str, word: str) -> tuple[int | None, int | None]:
+    """Line and column (1-based) of the first occurrence of ``word``, to point the user at it."""
+    index = text.casefold().find(word)
+    if index < 0:
+        return None, None
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def _walk(node: Any, found: set[str]) -> None:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        found.add(node.name)
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, ParseResults | list | tuple):
+        for value in node:
+            _walk(value, found)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _walk(value, found)
+
+
+def _parse_error(exc: Exception) -> tuple[str, int | None, int | None]:
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "col", None)
+    message = getattr(exc, "msg", None) or str(exc)
+    return str(message), line if isinstance(line, int) else None, column if isinstance(column, int) else None
+
+
+@lru_cache(maxsize=2048)
+def _check(text: str, update: bool) -> OperationInfo:
+    plain = unescape_codepoints(text)
+    folded = plain.casefold()
+    if not any(word in folded for word in _TRIGGERS):
+        return OperationInfo()
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    from coprokg.threadsafe import RDFLIB_LOCK
+
+    try:
+        with RDFLIB_LOCK:  # pyparsing grammars are not thread-safe
+            tree = parseUpdate(plain) if update else parseQuery(plain)
+    except Exception as exc:  # pyparsing raises ParseException and friends
+        message, line, column = _parse_error(exc)
+        mentioned = [w.upper() for w in ("service", "load") if w in folded]
+        if not mentioned:
+            # only "from" appeared: let the store's own parser report the syntax error
+            return OperationInfo(has_dataset_clause=True)
+        raise QueryError(
+            f"the {'update' if update else 'query'} mentions {' and '.join(mentioned)}, which are never run, "
+            f"and could not be parsed to check it: {message}",
+            line=line,
+            column=column,
+            field="update" if update else "query",
+        ) from None
+    names: set[str] = set()
+    _walk(tree, names)
+    for node_name, keyword in (("ServiceGraphPattern", "SERVICE"), ("Load", "LOAD")):
+        if node_name in names:
+            line, column = _position(plain, keyword.casefold())
+            raise QueryRefused(
+                f"{keyword} is not allowed: this service never fetches remote data",
+                line=line,
+                column=column,
+                field="update" if update else "query",
+            )
+    return OperationInfo(has_dataset_clause="DatasetClause" in names)
+
+
+def check_query(text: str) -> OperationInfo:
+    """Refuse a query that uses SERVICE; tell whether it names its own dataset (FROM).
+
+    >>> check_query("SELECT * WHERE { ?s ?p ?o }")
+    OperationInfo(has_dataset_clause=False)
+    >>> check_query('SELECT * FROM <http://example.org/g> WHERE { ?s ?p "service" }').has_dataset_clause
+    True
+    >>> check_query("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    coprokg.errors.QueryRefused: query: SERVICE is not allowed: this service never fetches remote data
+    """
+    return _check(text, False)
+
+
+def check_update(text: str) -> OperationInfo:
+    """Refuse an update that uses LOAD or SERVICE.
+
+    >>> check_update("LOAD <http://127.0.0.1:9/data.ttl>")
+    Traceback (most recent call last):
+    ...
+    coprokg.errors.QueryRefused: update: LOAD is not allowed: this service never fetches remote data
+    """
+    return _check(text, True)

@@ -1,0 +1,119 @@
+"""A query worker process: runs SPARQL queries on a read-only snapshot of the store.
+
+Started by ``coprokg.sparql.pool`` as ``python -m coprokg.sparql.worker FD`` with one end of a
+socket pair as FD. It first blocks outbound network sockets (``sandbox.deny_network``), then
+answers one job at a time: open (or keep) the read-only store at the job's snapshot path, run
+the query, serialise at most ``max_rows`` rows, send the bytes back. The parent kills it when a
+query runs past its time limit — the only way to stop a pyoxigraph query, which has no timeout.
+
+This module imports only the standard library, pyoxigraph and the result writers, so a worker
+starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+from coprokg.sparql.results import NotAcceptableResult, render
+from coprokg.sparql.sandbox import deny_network
+
+_LOCATION = re.compile(r"^error at (\d+):(\d+): ?(.*)$", re.DOTALL)
+_MAX_MESSAGE = 300
+
+
+def syntax_error_reply(exc: SyntaxError) -> dict[str, Any]:
+    """A pyoxigraph ``SyntaxError`` as a reply: message, line and column (1-based)."""
+    text = str(exc.msg if exc.msg else exc)
+    line = column = None
+    match = _LOCATION.match(text)
+    if match:
+        line, column, text = int(match.group(1)), int(match.group(2)), match.group(3)
+    location = getattr(exc, "location", None)
+    if line is None and location:
+        line, column = location[0].line + 1, location[0].column + 1
+    text = " ".join(text.split())
+    if len(text) > _MAX_MESSAGE:
+        text = text[:_MAX_MESSAGE].rsplit(",", 1)[0] + ", …"
+    return {"ok": False, "error": "syntax", "message": f"syntax error: {text}", "line": line, "column": column}
+
+
+class _Worker:
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.store: ox.Store | None = None
+
+    def open(self, path: str) -> ox.Store:
+        if self.path != path or self.store is None:
+            self.store = None  # release the previous snapshot before opening the next
+            self.store = ox.Store.read_only(path)
+            self.path = path
+        return self.store
+
+    def run(self, job: dict[str, Any]) -> dict[str, Any]:
+        store = self.open(job["snapshot"])
+        options: dict[str, Any] = {}
+        if job["default_graphs"] or job["named_graphs"]:
+            options["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+            options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        elif job["union"]:
+            options["use_default_graph_as_union"] = True
+        try:
+            result = store.query(job["query"], **options)
+            rendered = render(
+                result,
+                solutions_format=job["solutions_format"],
+                graph_format=job["graph_format"],
+                max_rows=job["max_rows"],
+            )
+        except SyntaxError as exc:
+            return syntax_error_reply(exc)
+        except NotAcceptableResult as exc:
+            return {"ok": False, "error": "not_acceptable", "message": str(exc), "allowed": exc.allowed}
+        except PermissionError:
+            return {
+                "ok": False,
+                "error": "refused",
+                "message": "the query tried to reach the network, which query workers cannot do",
+            }
+        except OSError as exc:
+            return {"ok": False, "error": "store", "message": f"{type(exc).__name__}: {exc}"}
+        except (ValueError, TypeError, RuntimeError) as exc:
+            return {"ok": False, "error": "evaluation", "message": f"the query failed: {exc}"}
+        return {
+            "ok": True,
+            "kind": rendered.kind,
+            "format_key": rendered.format_key,
+            "media_type": rendered.media_type,
+            "body": rendered.body,
+            "rows": rendered.rows,
+            "truncated": rendered.truncated,
+        }
+
+
+def main(argv: list[str]) -> int:
+    conn = Connection(int(argv[1]))
+    sandboxed = deny_network()
+    conn.send({"ready": True, "pid": os.getpid(), "sandboxed": sandboxed})
+    worker = _Worker()
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return 0
+        if job is None:
+            return 0
+        try:
+            reply = worker.run(job)
+        except OSError as exc:  # the snapshot could not be opened
+            reply = {"ok": False, "error": "store", "message": f"{type(exc).__name__}: {exc}"}
+        conn.send(reply)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

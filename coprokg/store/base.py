@@ -1,0 +1,302 @@
+"""The store interface shared by the embedded (pyoxigraph) and remote (SPARQL Protocol) backends.
+
+A backend provides a handful of primitives — run a user query with limits, run an update, run a
+trusted internal SELECT, read one graph, apply a list of update operations atomically, export —
+and everything about cases (put, get, list, delete) is written once here on top of them, as
+SPARQL that any SPARQL 1.1 store understands. Internal queries name their graphs explicitly
+(``GRAPH ?g``), so they work whether or not a remote store exposes the union as default graph.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+from coprokg.errors import NotAcceptable, QueryError, QueryRefused, StoreError
+from coprokg.namespaces import CPK, GRAPH_BASE, case_iri
+from coprokg.sparql.results import RenderedResult
+from coprokg.store.records import CASE_GRAPH_PREFIX, RECORD, CaseRecord, case_graph_iri, classification_graph
+
+META_GRAPH = f"{GRAPH_BASE}meta"
+PREFIXES = f"PREFIX cpk: <{CPK}>\nPREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX cpkr: <{RECORD}>\n"
+POWER_TRANSFER_LEVELS = ("none", "co-production", "co-management", "co-governance")
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A user's SPARQL query with its protocol dataset and the formats the client accepts."""
+
+    text: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    solutions_format: str | None = "json"
+    graph_format: str | None = "turtle"
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of the case list."""
+
+    id: str
+    title: str | None
+    domain: str | None
+    country: str | None
+    power_transfer: str | None
+    warnings: int
+
+
+@dataclass(frozen=True)
+class CasePage:
+    total: int
+    offset: int
+    limit: int
+    items: list[CaseSummary]
+
+
+def iri(value: str) -> str:
+    """An IRI in SPARQL syntax; refuses characters that would end it early.
+
+    >>> iri("https://w3id.org/coprokg/case/x")
+    '<https://w3id.org/coprokg/case/x>'
+    """
+    return str(ox.NamedNode(value))
+
+
+def literal(value: str) -> str:
+    """A plain string literal in SPARQL syntax, escaped.
+
+    >>> literal('say "hi"')
+    '"say \\\\"hi\\\\""'
+    """
+    return str(ox.Literal(value))
+
+
+def insert_data(graphs: dict[str, Sequence[ox.Triple]]) -> str:
+    """``INSERT DATA`` for triples in named graphs (empty graphs are skipped)."""
+    parts = []
+    for graph, triples in graphs.items():
+        if triples:
+            body = " .\n".join(str(t) for t in triples)
+            parts.append(f"GRAPH {iri(graph)} {{\n{body} .\n}}")
+    return "INSERT DATA {\n" + "\n".join(parts) + "\n}" if parts else ""
+
+
+def replace_graphs(graphs: dict[str, Sequence[ox.Triple]]) -> list[str]:
+    """Update operations that drop ``graphs`` and insert their new content."""
+    ops = [f"DROP SILENT GRAPH {iri(g)}" for g in graphs]
+    data = insert_data(graphs)
+    if data:
+        ops.append(data)
+    return ops
+
+
+class GraphStore(ABC):
+    """A graph store holding the ontology, the shapes and one pair of named graphs per case."""
+
+    backend: str = "abstract"
+
+    def __init__(self, *, query_timeout: float = 5.0, max_rows: int = 10_000) -> None:
+        self.query_timeout = query_timeout
+        self.max_rows = max_rows
+
+    # ------------------------------------------------------------------ backend primitives
+    @abstractmethod
+    def query(
+        self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> RenderedResult:
+        """Run a user's query: SERVICE refused, union default graph, time limit, row cap."""
+
+    @abstractmethod
+    def update(self, text: str) -> None:
+        """Run a user's SPARQL update (LOAD and SERVICE refused)."""
+
+    @abstractmethod
+    def select(self, text: str) -> list[dict[str, Any]]:
+        """Run a trusted internal SELECT; rows map variable names to pyoxigraph terms."""
+
+    @abstractmethod
+    def graph_triples(self, graph: str) -> list[ox.Triple]:
+        """All triples of one named graph."""
+
+    @abstractmethod
+    def apply(self, operations: Sequence[str]) -> None:
+        """Apply SPARQL update operations as one atomic write."""
+
+    @abstractmethod
+    def export(self, out: BinaryIO, format_key: str = "nquads") -> None:
+        """Write every named graph as N-Quads (``nquads``) or TriG (``trig``)."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise ``StoreError`` unless the store answers."""
+
+    def start(self) -> None:  # noqa: B027 - optional hook
+        """Get ready to answer queries (start workers, open connections)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store."""
+
+    # ------------------------------------------------------------------ cases
+    def put_case(self, record: CaseRecord) -> bool:
+        """Store a case with its classification, replacing any old one; True when it is new."""
+        created = not self.has_case(record.case_id)
+        self.apply(
+            replace_graphs(
+                {
+                    case_graph_iri(record.case_id): record.case_triples,
+                    classification_graph(record.case_id): record.derived_triples,
+                }
+            )
+        )
+        return created
+
+    def delete_case(self, case_id: str) -> bool:
+        """Remove a case and what was derived from it; False when there was none."""
+        if not self.has_case(case_id):
+            return False
+        self.apply(
+            [
+                f"DROP SILENT GRAPH {iri(case_graph_iri(case_id))}",
+                f"DROP SILENT GRAPH {iri(classification_graph(case_id))}",
+            ]
+        )
+        return True
+
+    def has_case(self, case_id: str) -> bool:
+        case = iri(str(case_iri(case_id)))
+        rows = self.select(f"SELECT ?t WHERE {{ GRAPH {iri(case_graph_iri(case_id))} {{ {case} ?p ?t }} }} LIMIT 1")
+        return bool(rows)
+
+    def case_triples(self, case_id: str) -> list[ox.Triple] | None:
+        """The triples of a stored case, or None when there is no such case."""
+        triples = self.graph_triples(case_graph_iri(case_id))
+        return triples or None
+
+    def _record_value(self, case_id: str, prop: str) -> Any | None:
+        rows = self.select(
+            f"SELECT ?v WHERE {{ GRAPH {iri(classification_graph(case_id))} "
+            f"{{ {iri(str(case_iri(case_id)))} {iri(RECORD + prop)} ?v }} }} LIMIT 1"
+        )
+        return rows[0]["v"] if rows else None
+
+    def stored_report(self, case_id: str, which: str) -> dict[str, Any] | None:
+        """The stored ``classification`` or ``validation`` report of a case, as JSON."""
+        value = self._record_value(case_id, which)
+        if value is None:
+            return None
+        data: dict[str, Any] = json.loads(value.value)
+        return data
+
+    def stored_digest(self, case_id: str) -> str | None:
+        value = self._record_value(case_id, "sourceDigest")
+        return None if value is None else str(value.value)
+
+    def case_ids(self) -> list[str]:
+        rows = self.select(
+            PREFIXES + "SELECT DISTINCT ?id WHERE { GRAPH ?g { ?case a cpk:Case ; dcterms:identifier ?id } "
+            f"FILTER(STRSTARTS(STR(?g), {literal(CASE_GRAPH_PREFIX)})) }} ORDER BY ?id"
+        )
+        return [str(r["id"].value) for r in rows]
+
+    def list_cases(
+        self,
+        *,
+        domain_iri: str | None = None,
+        country: str | None = None,
+        level: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> CasePage:
+        """Cases ordered by id, filtered by policy domain (IRI), country code and power-transfer level."""
+        filters = []
+        if domain_iri is not None:
+            filters.append(f"FILTER(?domain = {iri(domain_iri)})")
+        if country is not None:
+            filters.append(f"FILTER(?country = {literal(country)})")
+        if level is not None:
+            if level not in POWER_TRANSFER_LEVELS:
+                raise QueryError("unknown power-transfer level", field="level", allowed=POWER_TRANSFER_LEVELS)
+            filters.append(f"FILTER(?level = {literal(level)})")
+        text = (
+            PREFIXES
+            + "SELECT ?id ?title ?domain ?country ?level ?warnings WHERE {\n"
+            + "  GRAPH ?g { ?case a cpk:Case ; dcterms:identifier ?id .\n"
+            + "    OPTIONAL { ?case dcterms:title ?title } OPTIONAL { ?case cpk:policyDomain ?domain }\n"
+            + "    OPTIONAL { ?case cpk:country ?country } }\n"
+            + f"  FILTER(STRSTARTS(STR(?g), {literal(CASE_GRAPH_PREFIX)}))\n"
+            + "  OPTIONAL { GRAPH ?cg { ?case cpkr:powerTransferLevel ?level .\n"
+            + "    OPTIONAL { ?case cpkr:warningCount ?warnings } } }\n"
+            + "  "
+            + " ".join(filters)
+            + "\n} ORDER BY ?id"
+        )
+        rows = self.select(text)
+        seen: dict[str, CaseSummary] = {}
+        vocab = None
+        for row in rows:
+            case_id = str(row["id"].value)
+            if case_id in seen:
+                continue
+            domain = None
+            if "domain" in row:
+                if vocab is None:
+                    from coprokg.ontology import default_ontology
+
+                    vocab = default_ontology().vocabularies["domain"]
+                from rdflib import URIRef
+
+                value = vocab.by_iri(URIRef(row["domain"].value))
+                domain = value.notation if value is not None else row["domain"].value
+            seen[case_id] = CaseSummary(
+                id=case_id,
+                title=str(row["title"].value) if "title" in row else None,
+                domain=domain,
+                country=str(row["country"].value) if "country" in row else None,
+                power_transfer=str(row["level"].value) if "level" in row else None,
+                warnings=int(row["warnings"].value) if "warnings" in row else 0,
+            )
+        items = list(seen.values())
+        return CasePage(total=len(items), offset=offset, limit=limit, items=items[offset : offset + limit])
+
+    # ------------------------------------------------------------------ ontology, shapes, metadata
+    def replace_graph(self, graph: str, triples: Sequence[ox.Triple], *, digest: str | None = None) -> None:
+        """Replace a whole named graph (ontology, shapes), recording the digest of its source."""
+        ops = replace_graphs({graph: triples})
+        subject, prop, meta = iri(graph), iri(RECORD + "sourceDigest"), iri(META_GRAPH)
+        ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {prop} ?d }} }}")
+        if digest is not None:
+            ops.append(f"INSERT DATA {{ GRAPH {meta} {{ {subject} {prop} {literal(digest)} }} }}")
+        self.apply(ops)
+
+    def graph_digest(self, graph: str) -> str | None:
+        rows = self.select(
+            f"SELECT ?d WHERE {{ GRAPH {iri(META_GRAPH)} {{ {iri(graph)} {iri(RECORD + 'sourceDigest')} ?d }} }}"
+        )
+        return str(rows[0]["d"].value) if rows else None
+
+    def count_cases(self) -> int:
+        rows = self.select(
+            PREFIXES + "SELECT (COUNT(DISTINCT ?case) AS ?n) WHERE { GRAPH ?g { ?case a cpk:Case } "
+            f"FILTER(STRSTARTS(STR(?g), {literal(CASE_GRAPH_PREFIX)})) }}"
+        )
+        return int(rows[0]["n"].value) if rows else 0
+
+
+def reply_error(reply: dict[str, Any], *, field: str = "query") -> Exception:
+    """The exception for a failed query reply from a worker (or the remote backend)."""
+    kind = reply.get("error")
+    message = str(reply.get("message", "the query failed"))
+    if kind == "syntax":
+        return QueryError(message, line=reply.get("line"), column=reply.get("column"), field=field)
+    if kind == "not_acceptable":
+        return NotAcceptable(message, allowed=reply.get("allowed") or [])
+    if kind == "refused":
+        return QueryRefused(message, field=field)
+    if kind == "evaluation":
+        return QueryError(message, field=field)
+    return StoreError(message)

@@ -1,0 +1,229 @@
+"""The embedded backend: an on-disk Oxigraph store (pyoxigraph), nothing to install or start.
+
+Writes go to the read-write store in this process, one SPARQL update per write: pyoxigraph runs
+an update as one transaction, so a case graph and its classification are replaced together or
+not at all. A write is on disk (RocksDB write-ahead log) when it returns and survives the
+process being killed; it is not fsync'ed, so a power cut may lose the last writes.
+
+User queries run in worker processes (``coprokg.sparql.pool``) over a read-only snapshot made by
+``Store.backup`` after the latest write; a query that outruns its time limit is stopped by
+killing its worker. Internal queries of the case API are small, run here, and see every write at
+once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import shutil
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+from coprokg.errors import QueryError, StoreError
+from coprokg.sparql.pool import QueryWorkerPool
+from coprokg.sparql.results import PREFIXES, RenderedResult
+from coprokg.sparql.safety import check_query, check_update
+from coprokg.sparql.worker import syntax_error_reply
+from coprokg.store.base import GraphStore, QueryRequest, reply_error
+
+_DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+
+
+class EmbeddedStore(GraphStore):
+    """pyoxigraph on disk at ``path``; ``workers`` query processes started on first use."""
+
+    backend = "embedded"
+
+    def __init__(
+        self, path: Path | str, *, query_timeout: float = 5.0, max_rows: int = 10_000, workers: int = 2
+    ) -> None:
+        super().__init__(query_timeout=query_timeout, max_rows=max_rows)
+        self.path = Path(path)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._store: ox.Store | None = ox.Store(str(self.path))
+        except OSError as exc:
+            hint = " (is another coprokg process using it?)" if "lock" in str(exc).lower() else ""
+            raise StoreError(f"cannot open the store at {self.path}{hint}: {exc}") from None
+        self.snapshot_dir = self.path.with_name(self.path.name + ".snapshots")
+        shutil.rmtree(self.snapshot_dir, ignore_errors=True)
+        self._workers = workers
+        self._pool: QueryWorkerPool | None = None
+        self._pool_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._snap_lock = threading.Lock()
+        self._generation = 0
+        self._snapshot: tuple[int, str] | None = None
+        self._pinned: dict[str, int] = {}
+        self._snapshots: set[str] = set()
+        self._counter = itertools.count()
+
+    # ------------------------------------------------------------------ plumbing
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("the store is closed")
+        return self._store
+
+    @property
+    def pool(self) -> QueryWorkerPool:
+        with self._pool_lock:
+            if self._pool is None:
+                pool = QueryWorkerPool(self._workers)
+                pool.start()
+                self._pool = pool
+            return self._pool
+
+    def start(self) -> None:
+        _ = self.pool
+
+    def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+        with self._write_lock:
+            if self._store is not None:
+                with contextlib.suppress(OSError):
+                    self._store.flush()
+                self._store = None
+        shutil.rmtree(self.snapshot_dir, ignore_errors=True)
+
+    def _written(self) -> None:
+        self._generation += 1
+
+    def _acquire_snapshot(self) -> str:
+        """The path of a snapshot holding every write so far, pinned until released."""
+        with self._snap_lock:
+            generation = self._generation
+            if self._snapshot is None or self._snapshot[0] != generation:
+                self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+                target = self.snapshot_dir / f"{generation:010d}-{next(self._counter)}"
+                try:
+                    self.store.backup(str(target))
+                except OSError as exc:
+                    raise StoreError(f"cannot snapshot the store: {exc}") from None
+                self._snapshot = (generation, str(target))
+                self._snapshots.add(str(target))
+            path = self._snapshot[1]
+            self._pinned[path] = self._pinned.get(path, 0) + 1
+            return path
+
+    def _release_snapshot(self, path: str) -> None:
+        with self._snap_lock:
+            self._pinned[path] -= 1
+            if not self._pinned[path]:
+                del self._pinned[path]
+            stale = self._snapshots - set(self._pinned)
+            if self._snapshot is not None:
+                stale.discard(self._snapshot[1])
+            if stale and self._pool is not None:
+                stale -= self._pool.snapshots_in_use()
+            for old in stale:
+                shutil.rmtree(old, ignore_errors=True)
+                self._snapshots.discard(old)
+
+    # ------------------------------------------------------------------ user operations
+    def query(
+        self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> RenderedResult:
+        info = check_query(request.text)
+        job = {
+            "query": request.text,
+            "default_graphs": list(request.default_graphs),
+            "named_graphs": list(request.named_graphs),
+            "union": not info.has_dataset_clause,
+            "solutions_format": request.solutions_format,
+            "graph_format": request.graph_format,
+            "max_rows": max_rows or self.max_rows,
+        }
+        pool = self.pool
+        snapshot = self._acquire_snapshot()
+        try:
+            reply = pool.run({**job, "snapshot": snapshot}, timeout or self.query_timeout)
+        finally:
+            self._release_snapshot(snapshot)
+        if not reply["ok"]:
+            raise reply_error(reply)
+        return RenderedResult(
+            kind=reply["kind"],
+            format_key=reply["format_key"],
+            media_type=reply["media_type"],
+            body=reply["body"],
+            rows=reply["rows"],
+            truncated=reply["truncated"],
+        )
+
+    def update(self, text: str) -> None:
+        check_update(text)
+        with self._write_lock:
+            try:
+                self.store.update(text)
+            except SyntaxError as exc:
+                reply = syntax_error_reply(exc)
+                raise QueryError(reply["message"], line=reply["line"], column=reply["column"], field="update") from None
+            except PermissionError:
+                raise QueryError("the update tried to reach the network", field="update") from None
+            except OSError as exc:
+                raise StoreError(f"the update could not be written: {exc}") from None
+            except (ValueError, TypeError, RuntimeError) as exc:
+                raise QueryError(f"the update failed: {exc}", field="update") from None
+            finally:
+                self._written()
+
+    # ------------------------------------------------------------------ internal operations
+    def select(self, text: str) -> list[dict[str, Any]]:
+        try:
+            result = self.store.query(text)
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc}") from None
+        assert isinstance(result, ox.QuerySolutions)
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for i, name in enumerate(names):
+                term = solution[i]
+                if term is not None:
+                    row[name] = term
+            rows.append(row)
+        return rows
+
+    def graph_triples(self, graph: str) -> list[ox.Triple]:
+        try:
+            return [q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc}") from None
+
+    def apply(self, operations: Sequence[str]) -> None:
+        text = " ;\n".join(op for op in operations if op)
+        if not text:
+            return
+        with self._write_lock:
+            try:
+                self.store.update(text)
+            except OSError as exc:
+                raise StoreError(f"the write failed and was rolled back: {exc}") from None
+            finally:
+                self._written()
+
+    def export(self, out: BinaryIO, format_key: str = "nquads") -> None:
+        try:
+            fmt = _DUMP_FORMATS[format_key]
+        except KeyError:
+            raise QueryError("unknown export format", field="format", allowed=sorted(_DUMP_FORMATS)) from None
+        prefixes = PREFIXES if fmt == ox.RdfFormat.TRIG else None
+        self.store.dump(out, fmt, prefixes=prefixes)
+
+    def ping(self) -> None:
+        try:
+            self.store.contains_named_graph(ox.NamedNode("https://w3id.org/coprokg/graph/ontology"))
+        except OSError as exc:
+            raise StoreError(f"the store does not answer: {exc}") from None
+
+    def __len__(self) -> int:
+        return len(self.store)

@@ -1,0 +1,262 @@
+"""The remote backend: any SPARQL 1.1 Protocol endpoint (Oxigraph server, Fuseki, GraphDB …).
+
+Queries are POSTed form-encoded to the query URL, updates as ``application/sparql-update`` to
+the update URL; a case write is one update request (``DROP SILENT GRAPH`` + ``INSERT DATA``),
+which the stores named above run as one transaction. SERVICE and LOAD are refused here before
+anything is sent, since the remote store might run them. The store should present the union
+of its named graphs as the default graph (``oxigraph serve --union-default-graph``, Fuseki's
+``tdb2:unionDefaultGraph``) for user queries to see the data without ``GRAPH``; the case API
+names its graphs and does not need it.
+
+Results are read as a stream and re-serialised by the same capped writers as the embedded
+store, so the row cap, formats and errors are identical; the time limit covers the whole
+exchange.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any, BinaryIO
+
+import httpx
+import pyoxigraph as ox
+
+from coprokg.errors import NotAcceptable, QueryError, QueryTimeout, StoreError
+from coprokg.sparql.results import PREFIXES, NotAcceptableResult, RenderedResult, render
+from coprokg.sparql.safety import check_query, check_update
+from coprokg.store.base import GraphStore, QueryRequest, iri
+
+_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+_MAX_ERROR_TEXT = 300
+
+
+class _Deadline(io.RawIOBase):
+    """A readable stream over an HTTP response body that gives up at a deadline."""
+
+    def __init__(self, chunks: Iterator[bytes], deadline: float, timeout: float) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+        self._deadline = deadline
+        self._timeout = timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buffer:
+            if time.monotonic() > self._deadline:
+                raise QueryTimeout(f"the remote store did not answer within the time limit of {self._timeout:g} s")
+            try:
+                self._buffer = next(self._chunks)
+            except StopIteration:
+                return 0
+        n = min(len(b), len(self._buffer))
+        b[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
+
+
+class RemoteStore(GraphStore):
+    """A SPARQL 1.1 Protocol endpoint at ``query_url`` (and ``update_url`` for writes)."""
+
+    backend = "remote"
+
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        bearer_token: str | None = None,
+        query_timeout: float = 5.0,
+        max_rows: int = 10_000,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(query_timeout=query_timeout, max_rows=max_rows)
+        self.query_url = query_url
+        self.update_url = update_url
+        headers = {"User-Agent": "coprokg"}
+        if bearer_token:
+            headers["Authorization"] = f"Bearer {bearer_token}"
+        auth = httpx.BasicAuth(username, password) if username and password is not None else None
+        self._client = httpx.Client(
+            headers=headers,
+            auth=auth,
+            timeout=httpx.Timeout(query_timeout, connect=min(5.0, query_timeout)),
+            trust_env=False,
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    # ------------------------------------------------------------------ HTTP
+    def _fail(self, response: httpx.Response, what: str, field: str) -> Exception:
+        try:
+            text = response.read().decode("utf-8", "replace")
+        except httpx.HTTPError:
+            text = ""
+        text = " ".join(text.split())[:_MAX_ERROR_TEXT]
+        if response.status_code == 400:
+            return QueryError(f"the remote store refused the {what}: {text}", field=field)
+        if response.status_code in (401, 403):
+            return StoreError(f"the remote store refused coprokg's credentials ({response.status_code})")
+        return StoreError(f"the remote store failed on the {what} (HTTP {response.status_code})")
+
+    def _post_query(
+        self, data: dict[str, Any], timeout: float, *, accept: str = _ACCEPT
+    ) -> tuple[httpx.Response, float]:
+        deadline = time.monotonic() + timeout
+        request = self._client.build_request(
+            "POST",
+            self.query_url,
+            data=data,
+            headers={"Accept": accept},
+            timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)),
+        )
+        try:
+            response = self._client.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise QueryTimeout(f"the remote store did not answer within the time limit of {timeout:g} s") from None
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the remote store: {type(exc).__name__}") from None
+        return response, deadline
+
+    def _result(self, response: httpx.Response, deadline: float, timeout: float) -> Any:
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        stream = io.BufferedReader(_Deadline(response.iter_bytes(), deadline, timeout))
+        if media in ("application/sparql-results+json", "application/json"):
+            return ox.parse_query_results(stream, ox.QueryResultsFormat.JSON)
+        if media in ("application/sparql-results+xml", "application/xml"):
+            return ox.parse_query_results(stream, ox.QueryResultsFormat.XML)
+        if media in ("application/n-triples", "text/plain"):
+            return (q.triple for q in ox.parse(stream, ox.RdfFormat.N_TRIPLES))
+        if media == "text/turtle":
+            return (q.triple for q in ox.parse(stream, ox.RdfFormat.TURTLE))
+        raise StoreError(f"the remote store answered in an unexpected format {media!r}")
+
+    def _run_query(self, data: dict[str, Any], timeout: float, render_options: dict[str, Any]) -> RenderedResult:
+        response, deadline = self._post_query(data, timeout)
+        try:
+            if response.status_code != 200:
+                raise self._fail(response, "query", "query")
+            try:
+                return render(self._result(response, deadline, timeout), **render_options)
+            except SyntaxError as exc:
+                raise StoreError(f"the remote store sent a malformed result: {exc}") from None
+            except httpx.TimeoutException:
+                raise QueryTimeout(f"the remote store did not answer within the time limit of {timeout:g} s") from None
+            except (httpx.HTTPError, OSError) as exc:
+                if time.monotonic() > deadline:
+                    raise QueryTimeout(
+                        f"the remote store did not answer within the time limit of {timeout:g} s"
+                    ) from None
+                raise StoreError(f"the remote store broke off the answer: {type(exc).__name__}") from None
+        finally:
+            response.close()
+
+    # ------------------------------------------------------------------ user operations
+    def query(
+        self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> RenderedResult:
+        check_query(request.text)
+        data: dict[str, Any] = {"query": request.text}
+        if request.default_graphs:
+            data["default-graph-uri"] = list(request.default_graphs)
+        if request.named_graphs:
+            data["named-graph-uri"] = list(request.named_graphs)
+        options = {
+            "solutions_format": request.solutions_format,
+            "graph_format": request.graph_format,
+            "max_rows": max_rows or self.max_rows,
+        }
+        try:
+            return self._run_query(data, timeout or self.query_timeout, options)
+        except NotAcceptableResult as exc:
+            raise NotAcceptable(str(exc), allowed=exc.allowed) from None
+
+    def update(self, text: str) -> None:
+        check_update(text)
+        self._post_update(text, field="update")
+
+    def _post_update(self, text: str, *, field: str) -> None:
+        if not self.update_url:
+            raise StoreError("no update URL is configured for the remote store (COPROKG_SPARQL_UPDATE_URL)")
+        try:
+            response = self._client.post(
+                self.update_url,
+                content=text.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            )
+        except httpx.TimeoutException:
+            raise StoreError("the remote store did not confirm the write in time; it may or may not be done") from None
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the remote store: {type(exc).__name__}") from None
+        if response.status_code not in (200, 204):
+            raise self._fail(response, "update", field)
+
+    # ------------------------------------------------------------------ internal operations
+    def select(self, text: str) -> list[dict[str, Any]]:
+        response, deadline = self._post_query(
+            {"query": text}, self.query_timeout, accept="application/sparql-results+json"
+        )
+        try:
+            if response.status_code != 200:
+                raise self._fail(response, "query", "query")
+            result = self._result(response, deadline, self.query_timeout)
+            if not isinstance(result, ox.QuerySolutions):
+                raise StoreError("the remote store did not answer a SELECT with solutions")
+            names = [v.value for v in result.variables]
+            rows = []
+            for solution in result:
+                row = {}
+                for i, name in enumerate(names):
+                    term = solution[i]
+                    if term is not None:
+                        row[name] = term
+                rows.append(row)
+            return rows
+        except httpx.HTTPError as exc:
+            raise StoreError(f"the remote store broke off the answer: {type(exc).__name__}") from None
+        finally:
+            response.close()
+
+    def graph_triples(self, graph: str) -> list[ox.Triple]:
+        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}"
+        response, deadline = self._post_query({"query": text}, self.query_timeout, accept="application/n-triples")
+        try:
+            if response.status_code != 200:
+                raise self._fail(response, "query", "query")
+            return list(self._result(response, deadline, self.query_timeout))
+        except httpx.HTTPError as exc:
+            raise StoreError(f"the remote store broke off the answer: {type(exc).__name__}") from None
+        finally:
+            response.close()
+
+    def apply(self, operations: Sequence[str]) -> None:
+        text = " ;\n".join(op for op in operations if op)
+        if text:
+            self._post_update(text, field="update")
+
+    def export(self, out: BinaryIO, format_key: str = "nquads") -> None:
+        formats = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+        if format_key not in formats:
+            raise QueryError("unknown export format", field="format", allowed=sorted(formats))
+        rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+        prefixes = PREFIXES if format_key == "trig" else None
+        data = ox.serialize(quads, format=formats[format_key], prefixes=prefixes)
+        assert data is not None
+        out.write(data)
+
+    def ping(self) -> None:
+        response, _ = self._post_query({"query": "ASK {}"}, min(self.query_timeout, 5.0))
+        try:
+            if response.status_code != 200:
+                raise self._fail(response, "query", "query")
+        finally:
+            response.close()
