@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := libowlapi-java default-jdk-headless
+APT_PACKAGES := libowlapi-java default-jdk-headless chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -1,0 +1,1 @@
+"""The coprokg HTTP service (FastAPI): thin routes over the ``coprokg`` library."""

@@ -1,0 +1,271 @@
+"""The web pages in a real browser: Debian's headless Chromium driven by Playwright.
+
+The real app runs under uvicorn on a free loopback port over a store loaded with the curated
+cases. Every page is checked for script errors and for requests leaving the machine, and a
+screenshot of each is saved to ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, Route, expect, sync_playwright
+from uikit import SCREENSHOTS, LiveApp
+
+from coprokg.ontology import default_ontology
+
+pytest_plugins = ["uifixtures"]
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BUURT = "buurt-bestuurt-rotterdam"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing: `apt-get install chromium` (`make install` does it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """A page in a fresh browser context, with what went wrong in it."""
+
+    page: Page
+    problems: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+    def shot(self, name: str, *, full_page: bool = True) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        assert path.stat().st_size > 5000
+        return path
+
+
+def _visit(browser: Browser, app: LiveApp, width: int = 1280, height: int = 900) -> Iterator[Visit]:
+    context = browser.new_context(base_url=app.url, viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    visit = Visit(page)
+
+    def local_only(route: Route) -> None:
+        if route.request.url.startswith(app.url):
+            route.continue_()
+        else:
+            visit.outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", local_only)
+
+    def console(message: ConsoleMessage) -> None:
+        # a page answered with 4xx (a form with errors) is logged as a failed load: failed
+        # resources are caught by status below instead, so only the stylesheet and script count
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            visit.problems.append(message.text)
+
+    def response(answer: Response) -> None:
+        if answer.status >= 400 and answer.request.resource_type != "document":
+            visit.problems.append(f"{answer.status} for {answer.url}")
+
+    page.on("console", console)
+    page.on("response", response)
+    page.on("pageerror", lambda error: visit.problems.append(str(error)))
+    yield visit
+    context.close()
+    assert not visit.problems, f"errors in the page (script or Content-Security-Policy): {visit.problems}"
+    assert not visit.outside, f"the page tried to fetch from elsewhere: {visit.outside}"
+
+
+@pytest.fixture
+def visit(browser: Browser, live_app: LiveApp) -> Iterator[Visit]:
+    yield from _visit(browser, live_app)
+
+
+@pytest.fixture
+def narrow(browser: Browser, live_app: LiveApp) -> Iterator[Visit]:
+    yield from _visit(browser, live_app, width=375, height=800)
+
+
+def test_cases_page_and_filter(visit: Visit) -> None:
+    page = visit.page
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("Cases of citizen coproduction")
+    rows = page.locator("table.cases tbody tr")
+    total = rows.count()
+    assert total >= 59
+    expect(page.locator("#case-count")).to_have_text(f"{total} cases.")
+    visit.shot("cases")
+
+    page.get_by_label("Policy domain").select_option("public-safety")
+    page.get_by_label("Power-transfer level").select_option("co-governance")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"/ui/cases\?domain=public-safety&country=&level=co-governance&role=$"))
+    expect(page.get_by_role("link", name=re.compile("^Buurt Bestuurt"))).to_be_visible()
+    assert 0 < rows.count() < total
+    expect(page.locator("#case-count")).to_contain_text(f"of {total} cases match")
+    for level in rows.locator("td .level").all_inner_texts():
+        assert level == "co-governance"
+    expect(page.get_by_label("Policy domain")).to_have_value("public-safety")  # the form shows the filter
+    visit.shot("cases-filtered")
+
+
+def test_case_page_shows_why_it_is_co_governance(visit: Visit) -> None:
+    page = visit.page
+    page.goto("/ui/cases?country=NL")
+    page.get_by_role("link", name=re.compile("^Buurt Bestuurt")).click()
+    expect(page).to_have_url(re.compile(f"/ui/cases/{BUURT}$"))
+    expect(page.locator("#power-transfer")).to_have_text("co-governance")
+    why = page.locator("section.why")
+    expect(why.get_by_role("heading")).to_have_text("Why this is co-governance")
+    expect(why.locator(".axiom")).to_contain_text("co-governance ≡")
+    expect(why.locator("ul.facts")).to_contain_text("at stage — commissioning")
+    expect(why.locator("ul.facts")).to_contain_text("decision right — co-decides")
+    expect(page.locator("table.participations tbody tr")).to_have_count(7)
+    expect(page.locator("li.risk").first).to_contain_text("Meijer 2016")
+    expect(page.locator("svg.graph")).to_be_visible()
+    # a role's explanation opens from the keyboard
+    summary = page.locator("details > summary", has_text="coproducer").first
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(summary.locator("xpath=..")).to_have_attribute("open", "")
+    expect(summary.locator("xpath=..").locator(".axiom")).to_contain_text("coproducer ≡")
+    visit.shot("case")
+
+
+def test_classify_form_shows_the_level(visit: Visit) -> None:
+    page = visit.page
+    page.goto("/ui/classify")
+    page.get_by_label("Title").fill("Residents co-design the neighbourhood park")
+    page.get_by_label("Description").fill("Residents and the city jointly decide the design of a new park.")
+    page.get_by_label("Policy domain").select_option("community-development")
+    page.locator("#f-country").fill("nl")
+    page.locator("#f-actors-0-label").fill("Neighbourhood residents")
+    page.locator("#f-actors-0-kind").select_option("citizen-collective")
+    page.locator("#f-actors-1-label").fill("Municipality")
+    page.locator("#f-actors-1-kind").select_option("public-agency")
+    # the script names the actors in the participation drop-downs as they are typed
+    expect(page.locator("#f-participations-0-actor option[value='1']")).to_have_text("Actor 1: Neighbourhood residents")
+    page.locator("#f-participations-0-actor").select_option("1")
+    page.locator("#f-participations-0-stage").select_option("design")
+    page.locator("#f-participations-0-decision").select_option("co-decides")
+    definition = default_ontology().vocabularies["decision"].values["co-decides"].definition
+    expect(page.locator("#help-participations-0-decision")).to_have_text(definition)
+    page.locator("#f-participations-0-contributes-time").check()
+    page.locator("#f-participations-1-actor").select_option("2")
+    page.locator("#f-participations-1-stage").select_option("delivery")
+    page.locator("#f-participations-1-decision").select_option("decides")
+    # Enter in a text field classifies (the form's first button), it does not add a row
+    page.get_by_label("Title").press("Enter")
+    expect(page.locator("#power-transfer")).to_have_text("co-governance")
+    expect(page.locator("section.why")).to_contain_text("Neighbourhood residents")
+    expect(page.locator("#f-country")).to_have_value("NL")
+    visit.shot("classify")
+
+    # a missing stage is shown next to its field, and the summary links to it
+    page.locator("#f-participations-1-stage").select_option("")
+    page.get_by_role("button", name="Classify", exact=True).click()
+    expect(page.locator("#err-participations-1-stage")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
+    page.locator("#error-summary a").first.click()
+    expect(page).to_have_url(re.compile("#f-participations-1-stage$"))
+    visit.shot("classify-error")
+
+
+def test_sparql_query_shows_rows(visit: Visit) -> None:
+    page = visit.page
+    page.goto("/ui/sparql")
+    page.get_by_label("SPARQL query").fill(
+        "PREFIX cpk: <https://w3id.org/coprokg/ontology#>\n"
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        "SELECT ?case ?title WHERE { ?case a cpk:Case ; dcterms:title ?title } ORDER BY ?title"
+    )
+    page.get_by_role("button", name="Run query").click()
+    rows = page.locator("table.results-table tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 59
+    expect(page.locator("#result-count")).to_contain_text(f"{rows.count()} rows")
+    expect(page.get_by_role("link", name="CSV")).to_have_attribute(
+        "href", re.compile(r"^/ui/sparql/results\.csv\?query=")
+    )
+    visit.shot("sparql")
+
+    page.get_by_role("link", name="Compensation by power-transfer level").click()
+    expect(page.get_by_label("SPARQL query")).to_contain_text("compensation")
+    expect(page.locator("table.results-table tbody tr").first).to_be_visible()
+
+    editor = page.get_by_label("SPARQL query")
+    editor.fill("ASK { ?s ?p ?o }")
+    editor.press("Control+Enter")
+    expect(page.locator("#result-count")).to_contain_text("yes (true)")
+
+
+def test_ontology_page_and_term_links(visit: Visit) -> None:
+    page = visit.page
+    page.goto("/ontology")  # the ontology IRI's page, by content negotiation
+    expect(page.locator("h1")).to_contain_text("coprokg")
+    page.locator(".hierarchy a[href='#CoGovernanceCase']").first.click()
+    expect(page).to_have_url(re.compile("/ontology#CoGovernanceCase$"))
+    term = page.locator("#CoGovernanceCase")
+    expect(term).to_be_in_viewport()
+    expect(term.locator(".axiom")).to_contain_text("planning stage")
+    visit.shot("ontology", full_page=False)
+    term.locator(".axiom a[href='#PlanningStage']").click()
+    expect(page.locator("#PlanningStage")).to_be_in_viewport()
+
+    # a vocabulary value on a case page leads to its entry
+    page.goto(f"/ui/cases/{BUURT}")
+    page.locator("table.participations a[href='/ui/ontology#decision-co-decides']").first.click()
+    expect(page.locator("#decision-co-decides")).to_be_in_viewport()
+    expect(page.locator("#decision-co-decides")).to_contain_text("co-decides")
+    visit.shot("ontology-term", full_page=False)
+
+
+def test_plots_page(visit: Visit) -> None:
+    page = visit.page
+    page.goto("/ui/plots")
+    charts = page.locator("svg.chart")
+    expect(charts).to_have_count(2)
+    expect(charts.first).to_be_visible()
+    expect(page.get_by_role("img", name="Power-transfer level by country")).to_be_visible()
+    visit.shot("plots")
+
+
+def test_keyboard_skip_link(visit: Visit) -> None:
+    page = visit.page
+    page.goto("/ui/sparql")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+
+
+@pytest.mark.parametrize(
+    "path", ["/", f"/ui/cases/{BUURT}", "/ui/classify", "/ui/sparql?example=compensation-by-level"]
+)
+def test_readable_on_a_narrow_screen(narrow: Visit, path: str) -> None:
+    page = narrow.page
+    page.goto(path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px"
+    name = {"/": "cases", "/ui/classify": "classify"}.get(path, "case" if BUURT in path else "sparql")
+    narrow.shot(f"narrow-{name}")

@@ -1,0 +1,412 @@
+"""The web pages over plain HTTP: server-side rendering, forms without JavaScript, errors shown inline."""
+
+from __future__ import annotations
+
+import csv
+import doctest
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from htmlkit import Element, duplicate_ids, parse, unlabelled_controls
+from rdflib import OWL, RDF, URIRef
+from uikit import TOKEN
+
+from coprokg.case_filters import domain_family
+from coprokg.named_queries import named_queries
+from coprokg.ontology import default_ontology
+from coprokg.ontology_docs import local_name
+
+pytest_plugins = ["uifixtures"]
+BUURT = "buurt-bestuurt-rotterdam"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+ROW_COUNTS = {"actors_rows": "3", "participations_rows": "4", "accountability_rows": "2", "sources_rows": "2"}
+# Residents co-decide in design: co-governance under Meijer's (2016, p. 604) reading.
+DESCRIBED: dict[str, Any] = {
+    "title": "Residents co-design the neighbourhood park",
+    "description": "Residents and the municipality jointly decide on the design of a new park; the city builds it.",
+    "domain": "community-development",
+    "country": "NL",
+    "actors-0-label": "Neighbourhood residents",
+    "actors-0-kind": "citizen-collective",
+    "actors-1-label": "Municipality",
+    "actors-1-kind": "public-agency",
+    "participations-0-actor": "1",
+    "participations-0-stage": "design",
+    "participations-0-decision": "co-decides",
+    "participations-0-contributes": ["time", "local-knowledge"],
+    "participations-1-actor": "2",
+    "participations-1-stage": "design",
+    "participations-1-decision": "co-decides",
+    "participations-2-actor": "2",
+    "participations-2-stage": "delivery",
+    "participations-2-decision": "decides",
+    "participations-2-contributes": ["money"],
+    "accountability-0-accountor": "2",
+    "accountability-0-forum": "1",
+    "accountability-0-type": "horizontal",
+    "accountability-0-mechanism": "public meeting",
+    "sources-0-cite": "Meijer 2016",
+    "sources-0-page": "604",
+    **ROW_COUNTS,
+}
+
+
+def html(response: Any, status: int = 200) -> Element:
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    doc = parse(response.text)
+    assert not duplicate_ids(doc), duplicate_ids(doc)
+    assert not unlabelled_controls(doc), unlabelled_controls(doc)
+    assert doc.find("html", lang="en") is not None
+    assert len(doc.find_all("h1")) == 1
+    return doc
+
+
+def case_rows(doc: Element) -> list[Element]:
+    table = doc.find("table", class_="cases")
+    return table.find("tbody").find_all("tr") if table is not None else []
+
+
+def row_ids(doc: Element) -> list[str]:
+    return [(r.find("a").get("href") or "").rsplit("/", 1)[-1] for r in case_rows(doc)]
+
+
+def classify(client: TestClient, data: dict[str, Any], status: int = 200, **extra: Any) -> Element:
+    return html(client.post("/ui/classify", data={**data, **extra}), status)
+
+
+# ---------------------------------------------------------------- cases
+def test_home_lists_every_stored_case(ui_client: TestClient) -> None:
+    total = ui_client.get("/cases", params={"limit": 500}).json()["total"]
+    for path in ("/", "/ui/cases"):
+        doc = html(ui_client.get(path))
+        assert len(case_rows(doc)) == total >= 59
+        assert f"/ui/cases/{BUURT}" in [a.get("href") for a in doc.find_all("a")]
+        assert doc.by_id("case-count").text() == f"{total} cases."
+
+
+def test_cases_filters_are_a_get_form(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/cases"))
+    form = doc.find("form", class_="filters")
+    assert form is not None and form.get("method") == "get" and form.get("action") == "/ui/cases"
+    assert {s.get("name") for s in form.find_all("select")} == {"domain", "country", "level", "role"}
+
+    safety = html(ui_client.get("/ui/cases", params={"domain": "public-safety"}))
+    family = domain_family("public-safety")
+    api_rows = ui_client.get("/cases", params={"limit": 500}).json()["items"]
+    expected = sorted(c["id"] for c in api_rows if c["domain"] in family)
+    assert row_ids(safety) == expected and BUURT in expected
+    assert any(c["domain"] == "police-services" for c in api_rows if c["id"] in expected)  # groups count too
+    assert safety.by_id("case-count").text().startswith(f"{len(expected)} of ")
+
+    governance_nl = html(ui_client.get("/ui/cases", params={"level": "co-governance", "country": "nl"}))
+    expected = sorted(c["id"] for c in api_rows if c["power_transfer"] == "co-governance" and c["country"] == "NL")
+    assert row_ids(governance_nl) == expected and BUURT in expected
+
+    coproducers = row_ids(html(ui_client.get("/ui/cases", params={"role": "CoproducerRole"})))
+    subjects = row_ids(html(ui_client.get("/ui/cases", params={"role": "SubjectRole"})))
+    assert BUURT in coproducers and BUURT not in subjects and coproducers
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"domain": "astrology"}, "domain"),
+        ({"level": "co-everything"}, "level"),
+        ({"country": "Nederland"}, "country"),
+        ({"role": "Wizard"}, "role"),
+    ],
+)
+def test_bad_filters_are_shown_next_to_the_field(ui_client: TestClient, params: dict[str, str], field: str) -> None:
+    doc = html(ui_client.get("/ui/cases", params=params), 400)
+    select = doc.by_id(f"filter-{field}")
+    assert select.get("aria-invalid") == "true" and select.get("aria-describedby") == f"err-{field}"
+    assert doc.by_id(f"err-{field}").text()
+    assert not case_rows(doc)
+
+
+# ---------------------------------------------------------------- one case
+def test_case_page_explains_co_governance(ui_client: TestClient) -> None:
+    doc = html(ui_client.get(f"/ui/cases/{BUURT}"))
+    assert "Buurt Bestuurt" in doc.find("h1").text()
+    assert doc.by_id("power-transfer").text() == "co-governance"
+    why = doc.by_id("why-title").parent
+    assert why is not None
+    assert "co-governance ≡" in why.find("p", class_="axiom").text()
+    facts = [li.text() for li in why.find("ul", class_="facts").find_all("li")]
+    assert any("at stage — commissioning" in f for f in facts) and any("co-decides" in f for f in facts)
+    assert any("Meijer 2016, p. 604" in li.text() for li in why.find_all("li"))
+    participations = doc.find("table", class_="participations").find("tbody").find_all("tr")
+    assert len(participations) == 7
+    first = [c.text() for c in participations[0].find_all() if c.tag in ("th", "td")]
+    assert first[:3] == ["Residents on Buurt Bestuurt committees", "commissioning", "co-decides"]
+    risks = doc.find_all("li", class_="risk")
+    assert risks and all("Cited: Meijer 2016" in r.text() for r in risks)
+    graph = doc.find("svg", class_="graph")
+    assert graph is not None and graph.get("role") == "img"
+    assert len(graph.find_all("g", class_="edge")) == 2 and "Residents on Buurt" in graph.text()
+    assert "van Rossum 2012" in doc.find("ul", class_="sources").text()
+    # vocabulary values link to their anchors in the ontology documentation
+    assert doc.find("a", href="/ui/ontology#decision-co-decides") is not None
+
+
+def test_unknown_case_is_an_html_404(ui_client: TestClient) -> None:
+    for path in ("/ui/cases/no-such-case", "/ui/cases/Not_A_Slug"):
+        doc = html(ui_client.get(path), 404)
+        assert doc.find("p", role="alert") is not None
+
+
+# ---------------------------------------------------------------- classify
+def test_classify_form_has_vocabulary_dropdowns_and_labels(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/classify"))
+    form = doc.find("form", class_="case-form")
+    assert form is not None and form.get("method") == "post" and form.get("action") == "/ui/classify"
+    ontology = default_ontology()
+    for name, field in (("participations-0-decision", "decision"), ("actors-0-kind", "kind"), ("domain", "domain")):
+        options = {o.get("value") for o in doc.by_id(f"f-{name}").find_all("option")} - {""}
+        assert options == set(ontology.vocabularies[field].notations), name
+    decision = doc.by_id("f-participations-0-decision")
+    co_decides = decision.find("option", value="co-decides")
+    assert co_decides is not None
+    assert co_decides.get("data-definition") == ontology.vocabularies["decision"].values["co-decides"].definition
+    assert len(doc.find_all("fieldset", class_="row")) == 3 + 4 + 2  # actors, participations, accountability
+    # Enter in a text field submits with the first button: it must classify, not add a row
+    first_button = form.find("button")
+    assert first_button is not None and first_button.get("value") == "classify"
+
+
+def test_classify_shows_the_level_and_why(ui_client: TestClient) -> None:
+    doc = classify(ui_client, DESCRIBED)
+    assert doc.by_id("power-transfer").text() == "co-governance"
+    why = doc.by_id("why-title").parent
+    assert why is not None
+    assert "participations[0] (neighbourhood-residents at design) — decision right — co-decides" in why.text()
+    assert doc.find("div", class_="error-summary") is None
+    # the form keeps what was typed
+    assert doc.by_id("f-title").get("value") == DESCRIBED["title"]
+    assert doc.by_id("f-participations-0-decision").find("option", selected=True).get("value") == "co-decides"
+    assert doc.by_id("f-participations-0-contributes-time").get("checked") is not None
+    # nothing was stored
+    assert ui_client.get("/cases/residents-co-design-the-neighbourhood-park").status_code == 404
+
+
+def test_add_row_without_javascript_keeps_the_values(ui_client: TestClient) -> None:
+    doc = classify(ui_client, DESCRIBED, action="add-actors")
+    actors = [el for el in doc.find_all("input", class_="actor-label")]
+    assert len(actors) == 4 and actors[0].get("value") == "Neighbourhood residents" and actors[3].get("value") == ""
+    assert doc.by_id("f-actors-3-label").get("autofocus") is not None
+    assert doc.find("section", class_="classification") is None  # adding a row does not classify
+    doc = classify(ui_client, {**DESCRIBED, "participations_rows": "5"}, action="add-participations")
+    assert doc.by_id("f-participations-5-actor") is not None
+
+
+def test_classify_errors_are_shown_next_to_their_fields(ui_client: TestClient) -> None:
+    data = {**DESCRIBED, "participations-0-stage": "", "country": "N1"}
+    doc = classify(ui_client, data, 422)
+    stage = doc.by_id("f-participations-0-stage")
+    assert stage.get("aria-invalid") == "true" and "err-participations-0-stage" in (stage.get("aria-describedby") or "")
+    assert "stage" in doc.by_id("err-participations-0-stage").text()
+    summary = doc.by_id("error-summary")
+    assert summary.find("a", href="#f-participations-0-stage") is not None
+    assert doc.find("section", class_="classification") is None
+    # a value the ontology does not know (a crafted post) is refused with the allowed values
+    doc = classify(ui_client, {**DESCRIBED, "participations-1-decision": "vetoes"}, 422)
+    message = doc.by_id("err-participations-1-decision").text()
+    assert "vetoes" in message and "co-decides" in message
+    # a country that is not an ISO code: the case model's error lands on the country field
+    doc = classify(ui_client, {**DESCRIBED, "country": "N1"}, 422)
+    assert doc.by_id("f-country").get("aria-invalid") == "true"
+    # a participation pointing at an empty actor row
+    doc = classify(
+        ui_client,
+        {
+            **DESCRIBED,
+            "participations-3-actor": "3",
+            "participations-3-stage": "delivery",
+            "participations-3-decision": "none",
+        },
+        422,
+    )
+    assert "not described" in doc.by_id("err-participations-3-actor").text()
+
+
+def test_incomplete_case_classifies_but_says_what_saving_needs(ui_client: TestClient) -> None:
+    data = {**DESCRIBED, "description": "", "sources-0-cite": "", "sources-0-page": ""}
+    doc = classify(ui_client, data)
+    assert doc.by_id("power-transfer").text() == "co-governance"
+    assert "Needed to save" in doc.by_id("note-description").text()
+    assert doc.by_id("note-sources-0-cite").text()
+
+
+def test_save_uses_the_token_and_the_write_path(ui_client: TestClient, ui_readonly_client: TestClient) -> None:
+    case_id = "ui-saved-park"
+    data = {**DESCRIBED, "case_id": case_id}
+    missing = classify(ui_client, data, 401, action="save")
+    assert "token" in missing.by_id("err-token").text() and missing.by_id("f-token").get("value") is None
+    wrong = classify(ui_client, data, 403, action="save", token="not-the-token-at-all")
+    assert "not valid" in wrong.by_id("err-token").text()
+    disabled = classify(ui_readonly_client, data, 403, action="save", token=TOKEN)
+    assert "disabled" in disabled.by_id("error-summary").text()
+    assert ui_client.get(f"/cases/{case_id}").status_code == 404
+
+    incomplete = classify(ui_client, {**data, "description": ""}, 422, action="save", token=TOKEN)
+    assert incomplete.by_id("err-description").text()
+    assert ui_client.get(f"/cases/{case_id}").status_code == 404
+
+    saved = classify(ui_client, data, 201, action="save", token=TOKEN)
+    assert saved.by_id("saved").find("a", href=f"/ui/cases/{case_id}") is not None
+    assert TOKEN not in ui_client.post("/ui/classify", data={**data, "action": "save", "token": TOKEN}).text
+    stored = ui_client.get(f"/cases/{case_id}/classification").json()
+    assert stored["power_transfer"] == "co-governance"
+    assert case_id in row_ids(html(ui_client.get("/ui/cases", params={"level": "co-governance"})))
+
+    again = classify(ui_client, data, 409, action="save", token=TOKEN)
+    assert "already stored" in again.by_id("err-case_id").text()
+    replaced = classify(ui_client, data, 200, action="save", token=TOKEN, replace="1")
+    assert "replaced" in replaced.by_id("saved").text()
+    assert ui_client.delete(f"/cases/{case_id}", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 204
+
+
+# ---------------------------------------------------------------- SPARQL
+def test_sparql_editor_lists_the_named_queries(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/sparql"))
+    links = {a.get("href") for a in doc.find("section", class_="examples").find_all("a")}
+    assert links == {f"/ui/sparql?example={name}" for name in named_queries()}
+    assert "SELECT" in doc.by_id("f-query").text()
+    assert doc.find("section", class_="results") is None
+
+
+def test_sparql_results_as_a_table_with_downloads(ui_client: TestClient) -> None:
+    query = (
+        "PREFIX cpk: <https://w3id.org/coprokg/ontology#>\n"
+        "SELECT ?case ?level WHERE { ?case a cpk:Case ; "
+        "<https://w3id.org/coprokg/record#powerTransferLevel> ?level } ORDER BY ?case"
+    )
+    doc = html(ui_client.get("/ui/sparql", params={"query": query}))
+    rows = doc.find("table", class_="results-table").find("tbody").find_all("tr")
+    assert len(rows) >= 59
+    assert doc.find("a", href=f"/ui/cases/{BUURT}") is not None  # case IRIs link to the case pages
+    assert doc.by_id("f-query").text() == " ".join(query.split())
+    downloads = {a.text(): a.get("href") or "" for a in doc.find("p", class_="downloads").find_all("a")}
+    assert set(downloads) == {"CSV", "JSON", "TSV"}
+    csv_response = ui_client.get(downloads["CSV"])
+    assert csv_response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv_response.headers["content-disposition"]
+    table = list(csv.DictReader(io.StringIO(csv_response.text)))
+    assert len(table) == len(rows) and set(table[0]) == {"case", "level"}
+    data = json.loads(ui_client.get(downloads["JSON"]).content)
+    assert len(data["results"]["bindings"]) == len(rows)
+    # the same through POST (a form without JavaScript may post)
+    posted = html(ui_client.post("/ui/sparql", data={"query": query}))
+    assert len(posted.find("table", class_="results-table").find("tbody").find_all("tr")) == len(rows)
+
+
+def test_sparql_examples_ask_and_construct(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/sparql", params={"example": "level-by-domain-and-country"}))
+    assert doc.find("table", class_="results-table") is not None
+    ask = html(ui_client.get("/ui/sparql", params={"query": "ASK { ?s ?p ?o }"}))
+    assert "yes (true)" in ask.by_id("result-count").text()
+    construct = html(ui_client.get("/ui/sparql", params={"query": "CONSTRUCT WHERE { ?s a ?o } LIMIT 3"}))
+    assert [th.text() for th in construct.find("thead").find_all("th")] == ["subject", "predicate", "object"]
+    assert {a.text() for a in construct.find("p", class_="downloads").find_all("a")} == {"Turtle", "JSON-LD"}
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "expected"),
+    [
+        ("SELECT ?s WHERE { ?s ?p }", 400, r"line 1, column \d+"),
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 400, "SERVICE"),
+    ],
+)
+def test_sparql_errors_are_shown_at_the_editor(ui_client: TestClient, query: str, status: int, expected: str) -> None:
+    doc = html(ui_client.get("/ui/sparql", params={"query": query}), status)
+    editor = doc.by_id("f-query")
+    assert editor.get("aria-invalid") == "true" and "err-query" in (editor.get("aria-describedby") or "")
+    assert re.search(expected, doc.by_id("err-query").text())
+    assert doc.by_id("f-query").text() == " ".join(query.split())  # the query stays in the editor to fix
+
+
+# ---------------------------------------------------------------- ontology, plots, static files
+def test_ontology_documentation_has_an_anchor_per_term(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/ontology"))
+    ids = {el.get("id") for el in doc.find_all(id=True)}
+    graph = default_ontology().graph
+    terms = {
+        local_name(str(s))
+        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual)
+        for s in graph.subjects(RDF.type, kind)
+        if isinstance(s, URIRef) and str(s).startswith("https://w3id.org/coprokg/ontology#")
+    }
+    assert len(terms) > 250 and terms <= ids
+    entry = doc.by_id("CoGovernanceCase")
+    assert "co-governance" in entry.find("h3").text()
+    assert entry.find("a", href="#PlanningStage") is not None  # the axiom links its terms
+    value = doc.by_id("decision-co-decides")
+    assert "joint decision" in value.text() and value.find("a", href="#arnstein-partnership") is not None
+    assert "https://creativecommons.org/licenses/by/4.0/" in doc.by_id("section-metadata").parent.text()
+    # every in-page link points at an element of the page
+    targets = {a.get("href", "")[1:] for a in doc.find_all("a") if (a.get("href") or "").startswith("#")}
+    assert targets <= ids, sorted(targets - ids)[:5]
+
+
+def test_ontology_by_content_negotiation(ui_client: TestClient) -> None:
+    page = ui_client.get("/ontology", headers={"Accept": BROWSER_ACCEPT})
+    assert page.headers["content-type"].startswith("text/html") and "Accept" in page.headers["vary"]
+    assert html(page).by_id("CoGovernanceCase") is not None
+    for accept in (None, "*/*", "text/turtle"):
+        headers = {"Accept": accept} if accept else {}
+        assert ui_client.get("/ontology", headers=headers).headers["content-type"].startswith("text/turtle")
+
+
+def test_plots_count_every_case_and_follow_the_store(ui_client: TestClient) -> None:
+    def plots() -> tuple[Element, int]:
+        doc = html(ui_client.get("/ui/plots"))
+        svgs = doc.find_all("svg", class_="chart")
+        assert len(svgs) == 2 and all(s.get("role") == "img" and s.find("title") is not None for s in svgs)
+        totals = [
+            int(row.find_all("td")[-1].text())
+            for row in doc.find_all("details", class_="data-table")[1].find("tbody").find_all("tr")
+        ]
+        return doc, sum(totals)
+
+    doc, before = plots()
+    assert before == ui_client.get("/healthz").json()["cases"]
+    assert "public order and safety" in doc.find_all("svg", class_="chart")[0].text()
+    case = json.loads(ui_client.get(f"/cases/{BUURT}").content)
+    case.update(id="ui-plot-iceland", country="IS")
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    assert ui_client.put("/cases/ui-plot-iceland", content=json.dumps(case), headers=auth).status_code == 201
+    try:
+        doc, after = plots()
+        assert after == before + 1 and "IS" in doc.find_all("svg", class_="chart")[1].text()
+        svg = ui_client.get("/ui/plots/level-by-country.svg")
+        assert svg.headers["content-type"].startswith("image/svg+xml") and ">IS</text>" in svg.text
+    finally:
+        ui_client.delete("/cases/ui-plot-iceland", headers=auth)
+
+
+def test_pages_load_nothing_from_elsewhere(ui_client: TestClient) -> None:
+    for path in ("/", f"/ui/cases/{BUURT}", "/ui/classify", "/ui/sparql", "/ui/plots", "/ui/ontology"):
+        response = ui_client.get(path)
+        assert "default-src 'none'" in response.headers["content-security-policy"], path
+        doc = parse(response.text)
+        scripts = [el.get("src") for el in doc.find_all("script")]
+        assets = scripts + [el.get("href") for el in doc.find_all("link", rel="stylesheet")]
+        assert assets and all((a or "").startswith("/ui/static/") for a in assets), (path, assets)
+        assert doc.find(style=True) is None and doc.find("style") is None  # no inline style under the CSP
+    for name, media in (("style.css", "text/css"), ("ui.js", "text/javascript"), ("ontology.css", "text/css")):
+        response = ui_client.get(f"/ui/static/{name}")
+        assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+    assert ui_client.get("/ui/static/..%2Fmain.py").status_code == 404
+    assert ui_client.get("/ui/static/secret.txt").status_code == 404
+
+
+def test_form_helper_examples() -> None:
+    """The docstring examples of ``api.ui_forms`` (``api/`` is outside the doctest paths)."""
+    import api.ui_forms
+
+    assert doctest.testmod(api.ui_forms).failed == 0
