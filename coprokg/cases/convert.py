@@ -82,14 +82,17 @@ def resolve_case(case: Case, ontology: Ontology, *, source: str | None = None) -
         part.decision = canon("decision", part.decision, f"participations[{i}].decision")
         if part.task is not None:
             part.task = canon("task", part.task, f"participations[{i}].task")
-        part.contributes = [
-            canon("contributes", r, f"participations[{i}].contributes[{j}]") for j, r in enumerate(part.contributes)
-        ]
+        # contributions and compensation are sets: kept sorted and without repeats (canonical form)
+        part.contributes = sorted(
+            {canon("contributes", r, f"participations[{i}].contributes[{j}]") for j, r in enumerate(part.contributes)}
+        )
     for i, rel in enumerate(data.accountability):
         known_actor(rel.accountor, f"accountability[{i}].accountor")
         known_actor(rel.forum, f"accountability[{i}].forum")
         rel.type = canon("type", rel.type, f"accountability[{i}].type")
-    data.compensation = [canon("compensation", c, f"compensation[{j}]") for j, c in enumerate(data.compensation)]
+    data.compensation = sorted(
+        {canon("compensation", c, f"compensation[{j}]") for j, c in enumerate(data.compensation)}
+    )
     data.representativeness = canon("representativeness", data.representativeness, "representativeness")
     return ResolvedCase(data, notes)
 
