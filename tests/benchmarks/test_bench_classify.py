@@ -122,7 +122,7 @@ def test_classification_benchmark() -> None:
         classifier.classify(case_from_dict(body), risks=True)
         with_risks.append(time.perf_counter() - t0)
     print(
-        f"  with risk shapes (pySHACL), {len(sample)} cases: p50 {pct(with_risks, 0.5) * 1000:.1f} ms, "
+        f"  with risk shapes (fast evaluator), {len(sample)} cases: p50 {pct(with_risks, 0.5) * 1000:.1f} ms, "
         f"p99 {pct(with_risks, 0.99) * 1000:.1f} ms"
     )
 
