@@ -49,10 +49,18 @@ def test_every_curated_case_agrees_with_hermit() -> None:
     assert disagreements == []
 
 
+_GENERATED = {"cases": 0, "individuals": 0}
+
+
 def _check_generated(batch: list[dict[str, Any]]) -> int:
     halves = [batch[i : i + DEFAULT_BATCH] for i in range(0, len(batch), DEFAULT_BATCH)]
     compared, disagreements = _run_parallel(_compare_dicts, halves)
     assert disagreements == []
+    _GENERATED["cases"] += len(batch)
+    _GENERATED["individuals"] += compared
+    print(
+        f"generated cases agreeing with HermiT so far: {_GENERATED['cases']} ({_GENERATED['individuals']} individuals)"
+    )
     return compared
 
 
@@ -69,6 +77,7 @@ def test_generated_cases_agree_with_hermit(batch: list[dict[str, Any]]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 @given(batch=case_batches(2 * DEFAULT_BATCH))
 @settings(
     max_examples=100,  # 1,000 generated cases, run by `make bench`
