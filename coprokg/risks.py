@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from coprokg.cases.load import LoadedCase
 from coprokg.errors import OntologyError
 from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology
+from coprokg.rdfterms import to_ox_term
 from coprokg.validate import Severity, ValidationResult, field_of, vocabulary_digest
 
 _THIS = re.compile(r"\$this\b")
@@ -96,18 +97,6 @@ def load_constraints(shapes: Graph) -> list[RiskConstraint]:
     return constraints
 
 
-def _ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    return ox.BlankNode(str(term))
-
-
 class RiskEvaluator:
     """Runs the risk shapes' SPARQL constraints over one case at a time."""
 
@@ -115,7 +104,7 @@ class RiskEvaluator:
         shapes = Graph()
         shapes.parse(shapes_path, format="turtle")
         self.constraints = load_constraints(shapes)
-        self.digest = [ox.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in vocabulary_digest(ontology)]  # type: ignore[arg-type]
+        self.digest = [ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in vocabulary_digest(ontology)]
         self._local = threading.local()
 
     def _store(self) -> ox.Store:
@@ -131,7 +120,7 @@ class RiskEvaluator:
     def evaluate(self, loaded: LoadedCase) -> list[ValidationResult]:
         store = self._store()
         graph = ox.NamedNode("urn:coprokg:risk-case")
-        store.extend([ox.Quad(_ox(s), _ox(p), _ox(o), graph) for s, p, o in loaded.graph])  # type: ignore[arg-type]
+        store.extend([ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o), graph) for s, p, o in loaded.graph])
         try:
             return self._evaluate(store, loaded)
         finally:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from pydantic import ValidationError
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
 from coprokg.cases.convert import case_ids, case_to_graph, graph_to_case, resolve_case
 from coprokg.cases.jsonpos import locate, value_positions
@@ -22,6 +22,7 @@ from coprokg.cases.model import Case
 from coprokg.errors import CaseFormatError
 from coprokg.ontology import Ontology, default_ontology
 from coprokg.paths import project_root
+from coprokg.rdfterms import to_rdflib_term
 
 CONTEXT_IRI = "https://w3id.org/coprokg/context.jsonld"
 MEDIA_TYPES = {
@@ -108,25 +109,13 @@ def case_from_json(text: str, *, ontology: Ontology | None = None, source: str |
     return case_from_dict(data, ontology=ontology, source=source, text=text)
 
 
-def _to_rdflib(term: Any) -> Any:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise CaseFormatError(f"unsupported RDF term {term!r}")
-
-
 def parse_rdf(text: str | bytes, fmt: str, *, source: str | None = None) -> Graph:
     """Parse Turtle, N-Triples or RDF/XML with Oxigraph; errors carry line and column."""
     graph = Graph()
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         for triple in ox.parse(data, _OX_FORMATS[fmt]):
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+            graph.add((to_rdflib_term(triple.subject), to_rdflib_term(triple.predicate), to_rdflib_term(triple.object)))
     except SyntaxError as exc:
         line = column = None
         location = getattr(exc, "location", None)

@@ -18,16 +18,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
 from coprokg.cases.load import LoadedCase
 from coprokg.classify import Classification, Classifier, default_classifier
 from coprokg.errors import CaseNotConforming
 from coprokg.namespaces import GRAPH_BASE, case_graph, case_iri
 from coprokg.paths import ontology_path, shapes_dir
+from coprokg.rdfterms import to_ox_term, to_rdflib_term
 from coprokg.threadsafe import RDFLIB_LOCK
 from coprokg.validate import CASE_SHAPE_FILES, Severity, ValidationReport, validate_case
 
@@ -36,7 +36,6 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDF_JSON = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def rec(name: str) -> ox.NamedNode:
@@ -57,36 +56,6 @@ CASE_GRAPH_PREFIX = f"{GRAPH_BASE}case/"
 
 
 # ---------------------------------------------------------------- rdflib <-> pyoxigraph
-def to_ox_term(term: Any) -> Any:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported RDF term {term!r}")
-
-
-def to_rdflib_term(term: Any) -> Any:
-    """A pyoxigraph term as an rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported RDF term {term!r}")
-
-
 def graph_to_triples(graph: Graph) -> list[ox.Triple]:
     return [ox.Triple(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in graph]
 
