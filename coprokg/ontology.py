@@ -88,6 +88,18 @@ class Vocabulary:
         return None
 
 
+def parse_turtle(path: Path) -> Graph:
+    """Parse a Turtle file of the project (ontology, shapes); errors name the file."""
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError as exc:
+        raise OntologyError(f"{path}: file not found") from exc
+    except Exception as exc:  # rdflib raises many parser exception types
+        raise OntologyError(f"{path}: cannot parse: {exc}") from exc
+    return graph
+
+
 class Ontology:
     """The loaded ontology graph with its vocabularies and term labels."""
 
@@ -106,14 +118,7 @@ class Ontology:
     def load(cls, path: Path | None = None) -> Ontology:
         """Parse the ontology file (Turtle) at ``path`` (default: ``ontology/coprod.ttl``)."""
         path = path or ontology_path()
-        graph = Graph()
-        try:
-            graph.parse(path, format="turtle")
-        except FileNotFoundError as exc:
-            raise OntologyError(f"{path}: ontology file not found") from exc
-        except Exception as exc:  # rdflib raises many parser exception types
-            raise OntologyError(f"{path}: cannot parse the ontology: {exc}") from exc
-        return cls(graph, path)
+        return cls(parse_turtle(path), path)
 
     def _members(self, cls: URIRef) -> set[URIRef]:
         classes = {cls} | {s for s in self.graph.transitive_subjects(RDFS.subClassOf, cls) if isinstance(s, URIRef)}

@@ -15,7 +15,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SH
 
-from coprokg.errors import OntologyError
+from coprokg.ontology import parse_turtle
 from coprokg.paths import catalog_path, ontology_path, shapes_dir
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
@@ -66,14 +66,7 @@ class QualityReport:
 
 
 def load_graph(path: Path) -> Graph:
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError as exc:
-        raise OntologyError(f"{path}: file not found") from exc
-    except Exception as exc:  # rdflib raises many parser exception types
-        raise OntologyError(f"{path}: cannot parse: {exc}") from exc
-    return graph
+    return parse_turtle(path)
 
 
 def counts(graph: Graph) -> dict[str, int]:

@@ -22,6 +22,16 @@ from coprokg.namespaces import CPK, GRAPH_BASE, case_iri
 from coprokg.sparql.results import RenderedResult
 from coprokg.store.records import CASE_GRAPH_PREFIX, RECORD, CaseRecord, case_graph_iri, classification_graph
 
+
+def solution_rows(result: ox.QuerySolutions) -> list[dict[str, Any]]:
+    """SELECT solutions as dicts of variable name to term, unbound variables left out."""
+    names = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        rows.append({name: solution[i] for i, name in enumerate(names) if solution[i] is not None})
+    return rows
+
+
 META_GRAPH = f"{GRAPH_BASE}meta"
 PREFIXES = f"PREFIX cpk: <{CPK}>\nPREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX cpkr: <{RECORD}>\n"
 POWER_TRANSFER_LEVELS = ("none", "co-production", "co-management", "co-governance")

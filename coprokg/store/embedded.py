@@ -28,7 +28,7 @@ from coprokg.sparql.pool import QueryWorkerPool
 from coprokg.sparql.results import PREFIXES, RenderedResult
 from coprokg.sparql.safety import check_query, check_update
 from coprokg.sparql.worker import syntax_error_reply
-from coprokg.store.base import GraphStore, QueryRequest, reply_error
+from coprokg.store.base import GraphStore, QueryRequest, reply_error, solution_rows
 
 _DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
 
@@ -182,16 +182,7 @@ class EmbeddedStore(GraphStore):
         except OSError as exc:
             raise StoreError(f"cannot read the store: {exc}") from None
         assert isinstance(result, ox.QuerySolutions)
-        names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for i, name in enumerate(names):
-                term = solution[i]
-                if term is not None:
-                    row[name] = term
-            rows.append(row)
-        return rows
+        return solution_rows(result)
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         try:

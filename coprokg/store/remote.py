@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from coprokg.errors import NotAcceptable, QueryError, QueryTimeout, StoreError
 from coprokg.sparql.results import PREFIXES, NotAcceptableResult, RenderedResult, render
 from coprokg.sparql.safety import check_query, check_update
-from coprokg.store.base import GraphStore, QueryRequest, iri
+from coprokg.store.base import GraphStore, QueryRequest, iri, solution_rows
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _MAX_ERROR_TEXT = 300
@@ -210,16 +210,7 @@ class RemoteStore(GraphStore):
             result = self._result(response, deadline, self.query_timeout)
             if not isinstance(result, ox.QuerySolutions):
                 raise StoreError("the remote store did not answer a SELECT with solutions")
-            names = [v.value for v in result.variables]
-            rows = []
-            for solution in result:
-                row = {}
-                for i, name in enumerate(names):
-                    term = solution[i]
-                    if term is not None:
-                        row[name] = term
-                rows.append(row)
-            return rows
+            return solution_rows(result)
         except httpx.HTTPError as exc:
             raise StoreError(f"the remote store broke off the answer: {type(exc).__name__}") from None
         finally:
