@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
-from typing import Annotated
+import threading
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
-from coprokg.cases.load import MEDIA_TYPES, LoadedCase, load_case_text
+from coprokg.cases.limits import decode_text
+from coprokg.cases.load import MEDIA_TYPES
 from coprokg.settings import Settings
 from coprokg.sparql.formats import media_type_of
 from coprokg.store import GraphStore
+from coprokg.workers.analysis import AnalysisPool
+
+T = TypeVar("T")
+DISCONNECT_POLL = 0.1
 
 _bearer = HTTPBearer(auto_error=False, description="COPROKG_API_TOKEN, needed for writes")
 CASE_MEDIA_TYPES = sorted(MEDIA_TYPES)
@@ -29,8 +37,34 @@ def get_store(request: Request) -> GraphStore:
     return store
 
 
+def get_analysis(request: Request) -> AnalysisPool:
+    pool: AnalysisPool = request.app.state.analysis
+    return pool
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+AnalysisDep = Annotated[AnalysisPool, Depends(get_analysis)]
+
+
+async def bounded(request: Request, work: Callable[[threading.Event], T]) -> T:
+    """Run ``work(cancel)`` in a thread; set ``cancel`` as soon as the client disconnects.
+
+    The work itself (an ``AnalysisPool`` call) kills its worker process when ``cancel`` is set, so
+    nothing runs on for a client that has gone.
+    """
+    cancel = threading.Event()
+    task: asyncio.Future[T] = asyncio.ensure_future(run_in_threadpool(work, cancel))
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=DISCONNECT_POLL)
+            if done:
+                return task.result()
+            if await request.is_disconnected():
+                cancel.set()
+    except asyncio.CancelledError:
+        cancel.set()
+        raise
 
 
 def authorize_write(settings: Settings, authorization: str | None) -> None:
@@ -70,13 +104,13 @@ WriteAccess = Annotated[None, Depends(require_write)]
 async def read_text_body(request: Request) -> str:
     data = await request.body()
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ApiError(400, f"the request body is not UTF-8 (byte {exc.start})") from None
+        return decode_text(data, source="request body")
+    except Exception as exc:
+        raise ApiError(400, str(exc).removeprefix("request body: ")) from None
 
 
-async def read_case(request: Request) -> LoadedCase:
-    """The case in the request body, read by its ``Content-Type`` (JSON, JSON-LD, Turtle …)."""
+async def read_case(request: Request) -> dict[str, Any]:
+    """The case in the request body as the input of an analysis job, by its ``Content-Type``."""
     media = media_type_of(request.headers.get("content-type"))
     fmt = MEDIA_TYPES.get(media)
     if fmt is None:
@@ -87,7 +121,7 @@ async def read_case(request: Request) -> LoadedCase:
             allowed=CASE_MEDIA_TYPES,
         )
     text = await read_text_body(request)
-    return await run_in_threadpool(load_case_text, text, fmt, source="request body")
+    return AnalysisPool.body(text=text, fmt=fmt, source="request body")
 
 
-CaseBody = Annotated[LoadedCase, Depends(read_case)]
+CaseBody = Annotated[dict[str, Any], Depends(read_case)]

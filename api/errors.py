@@ -20,8 +20,11 @@ from coprokg.errors import (
     CaseNotFound,
     CoprokgError,
     InputError,
+    LimitExceeded,
     NotAcceptable,
     QueryTimeout,
+    ResourceExhausted,
+    StoreUnavailable,
 )
 
 log = logging.getLogger("coprokg.api")
@@ -74,8 +77,10 @@ def status_of(exc: CoprokgError) -> int:
         return 406
     if isinstance(exc, CaseNotConforming):
         return 422
-    if isinstance(exc, QueryTimeout):
+    if isinstance(exc, QueryTimeout | ResourceExhausted | StoreUnavailable):
         return 503
+    if isinstance(exc, LimitExceeded):
+        return 413
     if isinstance(exc, InputError):
         return 400
     return 500
@@ -83,6 +88,9 @@ def status_of(exc: CoprokgError) -> int:
 
 def error_response(exc: CoprokgError) -> JSONResponse:
     status = status_of(exc)
+    if isinstance(exc, ResourceExhausted | StoreUnavailable):
+        log.warning("%s: %s", type(exc).__name__, exc)
+        return JSONResponse(error_body(str(exc), error=type(exc).__name__), status_code=status)
     if not isinstance(exc, InputError):
         log.error("server fault: %s: %s", type(exc).__name__, exc)
         return JSONResponse(error_body("internal server error: the graph store failed"), status_code=status)

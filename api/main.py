@@ -18,6 +18,7 @@ from api.middleware import BodyLimitMiddleware
 from api.routes import analysis, cases, docs, health, queries, sparql, ui, vocabulary
 from coprokg.settings import Settings, load_settings
 from coprokg.store import GraphStore, open_store
+from coprokg.workers.analysis import AnalysisPool
 
 DESCRIPTION = """A knowledge graph of citizen coproduction of public services: a SPARQL 1.1 Protocol
 endpoint over the ontology, the SHACL shapes and the curated cases; classification and validation of
@@ -36,10 +37,16 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else await run_in_threadpool(open_store, settings)
+        analysis = AnalysisPool(
+            settings.analysis_worker_count, memory_mb=settings.worker_memory_mb, limits=settings.case_limits
+        )
+        app.state.analysis = analysis
         try:
             await run_in_threadpool(app.state.store.start)
+            await run_in_threadpool(analysis.start)
             yield
         finally:
+            await run_in_threadpool(analysis.close)
             if owned:
                 await run_in_threadpool(app.state.store.close)
 

@@ -109,8 +109,43 @@ class CaseNotConforming(InputError):
         return body
 
 
+class LimitExceeded(InputError):
+    """An input is larger than a configured limit; ``limit`` names the ``COPROKG_*`` setting."""
+
+    def __init__(self, message: str, *, limit: str, value: int, **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.limit = limit
+        self.value = value
+
+    def to_dict(self) -> dict[str, object]:
+        body = super().to_dict()
+        body["limit"] = self.limit
+        body["limit_value"] = self.value
+        return body
+
+
 class StoreError(CoprokgError):
     """The graph store cannot be opened, read or written (a server-side fault, not the user's)."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot take a read or write now (gone, unwritable, faulted); the message says why."""
+
+
+class ResourceExhausted(CoprokgError):
+    """A piece of work ran past its time or memory budget and was stopped; nothing was stored."""
+
+
+class WorkTimeout(ResourceExhausted):
+    """Classification, validation or a write's analysis ran past its time budget and was stopped."""
+
+
+class WorkCancelled(ResourceExhausted):
+    """The client went away; its work was stopped."""
+
+
+class MemoryLimitExceeded(ResourceExhausted):
+    """A worker process needed more memory than its configured bound; it was replaced."""
 
 
 class ConfigurationError(CoprokgError):
@@ -119,3 +154,44 @@ class ConfigurationError(CoprokgError):
 
 class NotAcceptable(InputError):
     """No representation the client accepts exists; ``allowed`` lists the media types there are."""
+
+
+def error_to_wire(exc: CoprokgError) -> dict[str, object]:
+    """An error as plain data, to send from a worker process to the service.
+
+    >>> back = error_from_wire(error_to_wire(CaseFormatError("bad", field="actors[0].kind", line=3)))
+    >>> type(back).__name__, str(back)
+    ('CaseFormatError', 'actors[0].kind: bad')
+    """
+    data: dict[str, object] = {"class": type(exc).__name__, "message": str(exc)}
+    if isinstance(exc, InputError):
+        data.update(
+            message=exc.message,
+            source=exc.source,
+            line=exc.line,
+            column=exc.column,
+            field=exc.field,
+            allowed=list(exc.allowed) if exc.allowed is not None else None,
+            rule=exc.rule,
+        )
+        if isinstance(exc, CaseNotConforming):
+            data["results"] = exc.results
+        if isinstance(exc, LimitExceeded):
+            data["limit"] = exc.limit
+            data["value"] = exc.value
+    return data
+
+
+def error_from_wire(data: dict[str, object]) -> CoprokgError:
+    """The error ``error_to_wire`` described (an unknown class becomes a plain ``CoprokgError``)."""
+    cls = globals().get(str(data.get("class")))
+    if not (isinstance(cls, type) and issubclass(cls, CoprokgError)):
+        return CoprokgError(str(data.get("message")))
+    if not issubclass(cls, InputError):
+        return cls(str(data.get("message")))
+    where = {k: data.get(k) for k in ("source", "line", "column", "field", "allowed", "rule")}
+    if cls is CaseNotConforming:
+        return CaseNotConforming(str(data["message"]), results=data.get("results") or [], **where)  # type: ignore[arg-type]
+    if cls is LimitExceeded:
+        return LimitExceeded(str(data["message"]), limit=str(data["limit"]), value=int(data["value"]), **where)  # type: ignore[call-overload]
+    return cls(str(data["message"]), **where)  # type: ignore[arg-type]

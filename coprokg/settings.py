@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from coprokg.cases.limits import CaseLimits
 from coprokg.errors import ConfigurationError
 
 MIN_TOKEN_LENGTH = 16
@@ -54,6 +55,19 @@ class Settings(BaseSettings):
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
     query_workers: int = 0
+    worker_memory_mb: int = 1024
+    analysis_timeout: float = 10.0
+    analysis_workers: int = 0
+    # the size of one case (coprokg.cases.limits)
+    max_actors: int = CaseLimits.max_actors
+    max_participations: int = CaseLimits.max_participations
+    max_accountability: int = CaseLimits.max_accountability
+    max_sources: int = CaseLimits.max_sources
+    max_list_items: int = CaseLimits.max_list_items
+    max_string_chars: int = CaseLimits.max_string_chars
+    max_json_depth: int = CaseLimits.max_json_depth
+    max_number_digits: int = CaseLimits.max_number_digits
+    max_rdf_triples: int = CaseLimits.max_rdf_triples
 
     @property
     def backend(self) -> str:
@@ -67,8 +81,29 @@ class Settings(BaseSettings):
             return self.query_workers
         return max(1, min(4, os.cpu_count() or 1))
 
+    @property
+    def analysis_worker_count(self) -> int:
+        """Processes that validate and classify cases: ``analysis_workers``, or one per core (2 to 8)."""
+        if self.analysis_workers > 0:
+            return self.analysis_workers
+        return max(2, min(8, os.cpu_count() or 1))
+
+    @property
+    def case_limits(self) -> CaseLimits:
+        """The size limits of one case."""
+        return CaseLimits(**{name: getattr(self, name) for name in CaseLimits.__dataclass_fields__})
+
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
+        for name in CaseLimits.__dataclass_fields__:
+            if not 1 <= getattr(self, name) <= 10_000_000:
+                raise ValueError(f"{CaseLimits.setting(name)} must be between 1 and 10000000")
+        if not 64 <= self.worker_memory_mb <= 1_000_000:
+            raise ValueError("COPROKG_WORKER_MEMORY_MB must be at least 64")
+        if not 0 < self.analysis_timeout <= 600:
+            raise ValueError("COPROKG_ANALYSIS_TIMEOUT must be more than 0 and at most 600 seconds")
+        if not 0 <= self.analysis_workers <= 64:
+            raise ValueError("COPROKG_ANALYSIS_WORKERS must be between 0 (automatic) and 64")
         if not 0 < self.query_timeout <= 600:
             raise ValueError("COPROKG_QUERY_TIMEOUT must be more than 0 and at most 600 seconds")
         if not 0 < self.max_rows <= 10_000_000:

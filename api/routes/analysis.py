@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request
 
-from api.deps import CaseBody
+from api.deps import AnalysisDep, CaseBody, SettingsDep, bounded
 from api.routes.cases import CASE_BODY_DOC
-from coprokg.threadsafe import classify as classify_case
-from coprokg.threadsafe import validate as validate_loaded
 
 router = APIRouter(tags=["analysis"])
 
@@ -22,16 +19,20 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/classify", name="classify_case", responses=_ERRORS, openapi_extra=CASE_BODY_DOC)
-async def classify(loaded: CaseBody) -> dict[str, Any]:
+async def classify(body: CaseBody, pool: AnalysisDep, settings: SettingsDep, request: Request) -> dict[str, Any]:
     """Classify a described case: power transfer, typology cells, roles, paradigms, risks, and why."""
-    result = await run_in_threadpool(classify_case, loaded)
+    result = await bounded(
+        request, lambda cancel: pool.classify(body, timeout=settings.analysis_timeout, cancel=cancel)
+    )
     data: dict[str, Any] = result.model_dump(mode="json")
     return data
 
 
 @router.post("/validate", name="validate_case", responses=_ERRORS, openapi_extra=CASE_BODY_DOC)
-async def validate(loaded: CaseBody) -> dict[str, Any]:
+async def validate(body: CaseBody, pool: AnalysisDep, settings: SettingsDep, request: Request) -> dict[str, Any]:
     """Validate a described case against the case and risk shapes (200 even when it does not conform)."""
-    report = await run_in_threadpool(validate_loaded, loaded)
+    report = await bounded(
+        request, lambda cancel: pool.validate(body, timeout=settings.analysis_timeout, cancel=cancel)
+    )
     data: dict[str, Any] = report.model_dump(mode="json")
     return data

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CaseBody, StoreDep, WriteAccess
+from api.deps import AnalysisDep, CaseBody, SettingsDep, StoreDep, WriteAccess, bounded
 from api.errors import ApiError
 from coprokg.cases.convert import graph_to_case
 from coprokg.cases.model import Case
@@ -17,7 +17,6 @@ from coprokg.errors import CaseNotFound, NotAcceptable
 from coprokg.ontology import default_ontology
 from coprokg.sparql import formats
 from coprokg.sparql.results import write_graph
-from coprokg.store import build_record
 from coprokg.store.records import triples_to_graph
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -144,12 +143,20 @@ async def get_case(case_id: CaseId, store: StoreDep, request: Request) -> Respon
     openapi_extra=CASE_BODY_DOC,
 )
 async def put_case(
-    case_id: CaseId, _auth: WriteAccess, loaded: CaseBody, store: StoreDep, request: Request, response: Response
+    case_id: CaseId,
+    _auth: WriteAccess,
+    body: CaseBody,
+    store: StoreDep,
+    pool: AnalysisDep,
+    settings: SettingsDep,
+    request: Request,
+    response: Response,
 ) -> CaseStored:
     """Create or replace a case; it is validated and classified, and stored with its results in one write."""
-    if loaded.case.id != case_id:
-        raise ApiError(400, f"the case in the body has id {loaded.case.id!r}, the URL {case_id!r}", field="id")
-    record = await run_in_threadpool(build_record, loaded)
+    record = await bounded(
+        request,
+        lambda cancel: pool.record(body, timeout=settings.analysis_timeout, expected_id=case_id, cancel=cancel),
+    )
     created = await run_in_threadpool(store.put_case, record)
     url = str(request.url_for("get_case", case_id=case_id))
     if created:

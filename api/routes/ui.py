@@ -24,15 +24,14 @@ from markupsafe import Markup
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, StoreDep, authorize_write
+from api.deps import SettingsDep, StoreDep, authorize_write, bounded, get_analysis
 from api.errors import ApiError
 from api.routes.sparql import run_query
 from api.ui_forms import MIN_ROWS, CaseForm, field_title
-from coprokg import threadsafe
 from coprokg.case_filters import citizen_roles, find_cases
-from coprokg.cases import LoadedCase, case_from_dict, graph_to_case
+from coprokg.cases import graph_to_case
 from coprokg.classify import Classification
-from coprokg.errors import CaseFormatError, CaseNotConforming, InputError, QueryError, QueryTimeout, StoreError
+from coprokg.errors import CaseNotConforming, InputError, QueryError, QueryTimeout, StoreError
 from coprokg.named_queries import named_queries
 from coprokg.namespaces import CASE_BASE, CPK
 from coprokg.ontology import VocabularyValue, default_ontology
@@ -40,10 +39,11 @@ from coprokg.ontology_docs import STYLESHEET_PATH, local_name, ontology_html
 from coprokg.plots import LEVEL_LABELS, accountability_graph_svg, overview
 from coprokg.result_tables import ResultTable, table_from_ntriples, table_from_sparql_json
 from coprokg.settings import Settings
-from coprokg.store import GraphStore, QueryRequest, build_record
+from coprokg.store import GraphStore, QueryRequest
 from coprokg.store.base import POWER_TRANSFER_LEVELS
 from coprokg.store.records import triples_to_graph
 from coprokg.validate import Severity, ValidationReport
+from coprokg.workers.analysis import AnalysisPool
 
 router = APIRouter(include_in_schema=False)
 
@@ -361,7 +361,13 @@ async def classify_form(request: Request, settings: SettingsDep) -> HTMLResponse
 
 
 async def _save(
-    form: CaseForm, loaded: LoadedCase, store: GraphStore, settings: Settings, token: str, report: ValidationReport
+    request: Request,
+    form: CaseForm,
+    case: dict[str, Any],
+    store: GraphStore,
+    settings: Settings,
+    token: str,
+    report: ValidationReport,
 ) -> tuple[int, dict[str, Any] | None, str | None]:
     """Store the case as ``PUT /cases/{id}`` does; the status, what was saved, and a token error."""
     try:
@@ -372,14 +378,18 @@ async def _save(
         return exc.status, None, exc.message
     if not report.conforms:
         return 422, None, None  # the violations are shown next to their fields
-    case_id = loaded.case.id
+    case_id = str(case["id"])
     if not form.replace and await run_in_threadpool(store.has_case, case_id):
         form.errors["case_id"] = (
             f"a case {case_id!r} is already stored: choose another id, or tick “replace the stored case”"
         )
         return 409, None, None
+    pool = get_analysis(request)
+    body = AnalysisPool.body(data=case, source="the form")
     try:
-        record = await run_in_threadpool(build_record, loaded)
+        record = await bounded(
+            request, lambda cancel: pool.record(body, timeout=settings.analysis_timeout, cancel=cancel)
+        )
     except CaseNotConforming as exc:
         form.add_error(exc.field, exc.message)
         return 422, None, None
@@ -400,13 +410,15 @@ async def classify_submit(request: Request, store: StoreDep, settings: SettingsD
     case = form.to_case()
     if case is None:
         return _classify_page(request, form, status=422, writes_enabled=writes_enabled)
+    pool = get_analysis(request)
+    body = AnalysisPool.body(data=case, source="the form")
     try:
-        loaded = await run_in_threadpool(lambda: case_from_dict(case, source="the form"))
-    except CaseFormatError as exc:
+        report, classification = await bounded(
+            request, lambda cancel: pool.analyse(body, timeout=settings.analysis_timeout, cancel=cancel)
+        )
+    except InputError as exc:
         form.add_error(exc.field, _format_error(exc))
         return _classify_page(request, form, status=422, writes_enabled=writes_enabled)
-    report = await run_in_threadpool(threadsafe.validate, loaded)
-    classification = await run_in_threadpool(threadsafe.classify, loaded)
     for result in report.results:
         if result.issue is not None:
             continue  # risk warnings are part of the classification shown
@@ -418,13 +430,14 @@ async def classify_submit(request: Request, store: StoreDep, settings: SettingsD
             form.add_error(result.field, result.message, warning=True)
     status, saved, token_error = 200, None, None
     if action == "save":
-        status, saved, token_error = await _save(form, loaded, store, settings, str(data.get("token") or ""), report)
+        token = str(data.get("token") or "")
+        status, saved, token_error = await _save(request, form, case, store, settings, token, report)
     return _classify_page(
         request,
         form,
         status=status,
         classification=classification,
-        actor_labels={a.id: a.label for a in loaded.case.actors},
+        actor_labels={str(a.get("id")): str(a.get("label")) for a in case.get("actors", []) if isinstance(a, dict)},
         saved=saved,
         token_error=token_error,
         writes_enabled=writes_enabled,

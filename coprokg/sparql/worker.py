@@ -1,7 +1,8 @@
 """A query worker process: runs SPARQL queries on a read-only snapshot of the store.
 
-Started by ``coprokg.sparql.pool`` as ``python -m coprokg.sparql.worker FD`` with one end of a
-socket pair as FD. It first blocks outbound network sockets (``sandbox.deny_network``), then
+Started by ``coprokg.workers.pool`` as ``python -m coprokg.sparql.worker FD MEMORY_MB`` with one
+end of a socket pair as FD. It first caps its heap (``limit_memory``) and blocks outbound
+network sockets (``sandbox.deny_network``), then
 answers one job at a time: open (or keep) the read-only store at the job's snapshot path, run
 the query, serialise at most ``max_rows`` rows, send the bytes back. The parent kills it when a
 query runs past its time limit — the only way to stop a pyoxigraph query, which has no timeout.
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 
 from coprokg.sparql.results import NotAcceptableResult, render
 from coprokg.sparql.sandbox import deny_network
+from coprokg.workers.pool import limit_memory
 
 _LOCATION = re.compile(r"^error at (\d+):(\d+): ?(.*)$", re.DOTALL)
 _MAX_MESSAGE = 300
@@ -98,6 +100,7 @@ class _Worker:
 
 def main(argv: list[str]) -> int:
     conn = Connection(int(argv[1]))
+    limit_memory(int(argv[2]) if len(argv) > 2 else 0)
     sandboxed = deny_network()
     conn.send({"ready": True, "pid": os.getpid(), "sandboxed": sandboxed})
     worker = _Worker()
@@ -112,6 +115,8 @@ def main(argv: list[str]) -> int:
             reply = worker.run(job)
         except OSError as exc:  # the snapshot could not be opened
             reply = {"ok": False, "error": "store", "message": f"{type(exc).__name__}: {exc}"}
+        except MemoryError:
+            reply = {"ok": False, "error": "memory", "message": "out of memory"}
         conn.send(reply)
 
 

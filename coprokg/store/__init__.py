@@ -47,4 +47,5 @@ def open_store(settings: Settings) -> GraphStore:
         query_timeout=settings.query_timeout,
         max_rows=settings.max_rows,
         workers=settings.worker_count,
+        worker_memory_mb=settings.worker_memory_mb,
     )

@@ -5,7 +5,7 @@ an update as one transaction, so a case graph and its classification are replace
 not at all. A write is on disk (RocksDB write-ahead log) when it returns and survives the
 process being killed; it is not fsync'ed, so a power cut may lose the last writes.
 
-User queries run in worker processes (``coprokg.sparql.pool``) over a read-only snapshot made by
+User queries run in worker processes (``coprokg.workers.pool``) over a read-only snapshot made by
 ``Store.backup`` after the latest write; a query that outruns its time limit is stopped by
 killing its worker. Internal queries of the case API are small, run here, and see every write at
 once.
@@ -24,11 +24,11 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from coprokg.errors import QueryError, StoreError
-from coprokg.sparql.pool import QueryWorkerPool
 from coprokg.sparql.results import PREFIXES, RenderedResult
 from coprokg.sparql.safety import check_query, check_update
 from coprokg.sparql.worker import syntax_error_reply
 from coprokg.store.base import GraphStore, QueryRequest, reply_error, solution_rows
+from coprokg.workers.pool import QueryWorkerPool
 
 _DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
 
@@ -39,7 +39,13 @@ class EmbeddedStore(GraphStore):
     backend = "embedded"
 
     def __init__(
-        self, path: Path | str, *, query_timeout: float = 5.0, max_rows: int = 10_000, workers: int = 2
+        self,
+        path: Path | str,
+        *,
+        query_timeout: float = 5.0,
+        max_rows: int = 10_000,
+        workers: int = 2,
+        worker_memory_mb: int = 0,
     ) -> None:
         super().__init__(query_timeout=query_timeout, max_rows=max_rows)
         self.path = Path(path)
@@ -52,6 +58,7 @@ class EmbeddedStore(GraphStore):
         self.snapshot_dir = self.path.with_name(self.path.name + ".snapshots")
         shutil.rmtree(self.snapshot_dir, ignore_errors=True)
         self._workers = workers
+        self._worker_memory_mb = worker_memory_mb
         self._pool: QueryWorkerPool | None = None
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -73,7 +80,7 @@ class EmbeddedStore(GraphStore):
     def pool(self) -> QueryWorkerPool:
         with self._pool_lock:
             if self._pool is None:
-                pool = QueryWorkerPool(self._workers)
+                pool = QueryWorkerPool(self._workers, memory_mb=self._worker_memory_mb)
                 pool.start()
                 self._pool = pool
             return self._pool

@@ -48,6 +48,7 @@ def settings_for(path: Path, **overrides: object) -> Settings:
         "max_rows": 1000,
         "max_body_bytes": 200_000,
         "query_workers": 1,
+        "analysis_workers": 1,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

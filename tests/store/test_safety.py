@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from coprokg.errors import QueryError, QueryRefused
-from coprokg.sparql.pool import QueryWorkerPool
+from coprokg.workers.pool import QueryWorkerPool
 from coprokg.sparql.safety import check_query, check_update
 
 pytest_plugins = ["storekit"]

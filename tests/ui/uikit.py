@@ -40,6 +40,7 @@ def settings_for(path: Path, **overrides: object) -> Settings:
         "query_timeout": 5.0,
         "max_rows": 1000,
         "query_workers": 1,
+        "analysis_workers": 1,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
