@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coprokg.errors import (
@@ -28,6 +29,18 @@ from coprokg.errors import (
 )
 
 log = logging.getLogger("coprokg.api")
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response."""
+
+    model_config = ConfigDict(extra="allow")
+
+    message: str = Field(description="What is wrong, in one sentence.")
+    field: str | None = Field(description="The field, parameter or header at fault, if one is.")
+    line: int | None = Field(description="Line of the input at fault (1-based), when known.")
+    column: int | None = Field(description="Column of the input at fault (1-based), when known.")
+    allowed: list[str] | None = Field(description="The values or media types that would be accepted.")
 
 
 class ApiError(Exception):

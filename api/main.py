@@ -6,6 +6,7 @@ so tests can build a read-only and a read-write app side by side.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,13 +14,14 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from api import errors
+from api import errors, openapi
 from api.middleware import BodyLimitMiddleware
 from api.routes import analysis, cases, docs, health, queries, sparql, ui, vocabulary
 from coprokg.settings import Settings, load_settings
 from coprokg.store import GraphStore, open_store
 from coprokg.workers.analysis import AnalysisPool
 
+log = logging.getLogger("coprokg.api")
 DESCRIPTION = """A knowledge graph of citizen coproduction of public services: a SPARQL 1.1 Protocol
 endpoint over the ontology, the SHACL shapes and the curated cases; classification and validation of
 described cases; and the case base itself. Writes need `Authorization: Bearer <COPROKG_API_TOKEN>`."""
@@ -44,6 +46,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         try:
             await run_in_threadpool(app.state.store.start)
             await run_in_threadpool(analysis.start)
+            cases = await run_in_threadpool(app.state.store.count_cases)
+            if cases == 0:
+                log.warning("the store holds no case (%s); run `coprokg load` if it should", settings.store_path)
             yield
         finally:
             await run_in_threadpool(analysis.close)
@@ -67,6 +72,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         app.include_router(module.router)
     app.include_router(ui.router)
     docs.install(app)
+    openapi.install(app)
     return app
 
 

@@ -18,11 +18,25 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
 def _expand(paths: Sequence[str]) -> list[Path]:
+    """The case files named, with each directory replaced by the case files in it.
+
+    A directory without any case file is an error (``InputError``): saying nothing and exiting 0
+    would look like success.
+    """
+    from coprokg.cases.load import CASE_FILE_SUFFIXES
+    from coprokg.errors import InputError
+
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in {".json", ".jsonld", ".ttl"}))
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in CASE_FILE_SUFFIXES and p.is_file())
+            if not found:
+                raise InputError(
+                    f"no case files in this directory (looked for {', '.join(sorted(CASE_FILE_SUFFIXES))})",
+                    source=str(path),
+                )
+            files.extend(found)
         else:
             files.append(path)
     return files

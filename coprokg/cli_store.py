@@ -100,14 +100,34 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _announce_store(settings: Any) -> None:
+    """Say what the service will serve; warn loudly when the store holds no case."""
+    from coprokg.store import open_store
+
+    where = settings.sparql_query_url or str(settings.store_path)
+    store = open_store(settings)
+    try:
+        cases = store.count_cases()
+    finally:
+        store.close()
+    print(f"coprokg: serving {cases} case{'s' if cases != 1 else ''} from {where}", file=sys.stderr)
+    if cases == 0:
+        print(
+            f"coprokg: WARNING: the store at {where} holds no case; if it should, it is the wrong path or "
+            "its data is lost — run `coprokg load` (or `make run`) to load the curated cases",
+            file=sys.stderr,
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    _settings(args)  # refuse an unsafe configuration before binding anything
+    settings = _settings(args)  # refuse an unsafe configuration before binding anything
     if args.store:
         import os
 
         os.environ["COPROKG_STORE_PATH"] = args.store
+    _announce_store(settings)
     # one worker: `uvicorn --workers N` added ~44 ms per keep-alive request (no TCP_NODELAY on
     # its shared listener, uvicorn issue #3149); query work runs in coprokg's own processes
     uvicorn.run(

@@ -12,7 +12,6 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AnalysisDep, CaseBody, SettingsDep, StoreDep, WriteAccess, bounded
 from api.errors import ApiError
 from coprokg.cases.convert import graph_to_case
-from coprokg.cases.model import Case
 from coprokg.errors import CaseNotFound, NotAcceptable
 from coprokg.ontology import default_ontology
 from coprokg.sparql import formats
@@ -29,9 +28,11 @@ CASE_BODY_DOC = {
         "required": True,
         "description": "A case as JSON (the case format), JSON-LD, Turtle, N-Triples or RDF/XML.",
         "content": {
-            "application/json": {"schema": Case.model_json_schema()},
+            "application/json": {"schema": {"$ref": "#/components/schemas/Case"}},
             "application/ld+json": {"schema": {"type": "object"}},
             "text/turtle": {"schema": {"type": "string"}},
+            "application/n-triples": {"schema": {"type": "string"}},
+            "application/rdf+xml": {"schema": {"type": "string"}},
         },
     }
 }
@@ -71,7 +72,7 @@ def _domain_iri(domain: str) -> str:
     vocab = default_ontology().vocabularies["domain"]
     value = vocab.values.get(domain)
     if value is None:
-        raise ApiError(400, f"unknown policy domain {domain!r}", field="domain", allowed=vocab.notations)
+        raise ApiError(422, f"unknown policy domain {domain!r}", field="domain", allowed=vocab.notations)
     return str(value.iri)
 
 
@@ -134,11 +135,13 @@ async def get_case(case_id: CaseId, store: StoreDep, request: Request) -> Respon
     status_code=200,
     responses={
         201: {"model": CaseStored, "description": "Created"},
-        400: {"description": "Malformed case"},
+        400: {"description": "Malformed case, or its id differs from the URL's"},
         401: {"description": "No token"},
-        403: {"description": "Wrong token"},
+        403: {"description": "Writes disabled, or a wrong token"},
+        413: {"description": "Body or case over a size limit"},
         415: {"description": "Unsupported Content-Type"},
         422: {"description": "The case violates the case shapes"},
+        503: {"description": "The store cannot be written, or the case's analysis ran out of time"},
     },
     openapi_extra=CASE_BODY_DOC,
 )
@@ -172,7 +175,16 @@ async def put_case(
     )
 
 
-@router.delete("/{case_id}", name="delete_case", status_code=204, responses={404: {"description": "No such case"}})
+@router.delete(
+    "/{case_id}",
+    name="delete_case",
+    status_code=204,
+    responses={
+        401: {"description": "No token"},
+        403: {"description": "Writes disabled, or a wrong token"},
+        404: {"description": "No such case"},
+    },
+)
 async def delete_case(case_id: CaseId, _auth: WriteAccess, store: StoreDep) -> Response:
     """Delete a case and what was derived from it."""
     if not await run_in_threadpool(store.delete_case, case_id):

@@ -45,6 +45,7 @@ MEDIA_TYPES = {
     "application/rdf+xml": "rdf-xml",
 }
 _SUFFIXES = {".json": "json", ".jsonld": "json-ld", ".ttl": "turtle", ".nt": "n-triples", ".rdf": "rdf-xml"}
+CASE_FILE_SUFFIXES = frozenset(_SUFFIXES)
 _OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "n-triples": ox.RdfFormat.N_TRIPLES,

@@ -9,12 +9,20 @@ User queries run in worker processes (``coprokg.workers.pool``) over a read-only
 ``Store.backup`` after the latest write; a query that outruns its time limit is stopped by
 killing its worker. Internal queries of the case API are small, run here, and see every write at
 once.
+
+Store faults are never silent. The store directory's identity (device and inode) is recorded at
+open; before every write and on every health check the directory must still be there, be the same
+directory and take a probe file, or the operation is refused with ``StoreUnavailable`` naming the
+reason — RocksDB would otherwise go on "writing" into files that were deleted underneath it and
+acknowledge writes that are lost. After a write fails with an I/O error the store is reopened on
+the next operation, so a transient fault needs no restart.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import shutil
 import threading
 from collections.abc import Sequence
@@ -23,7 +31,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from coprokg.errors import QueryError, StoreError
+from coprokg.errors import QueryError, StoreError, StoreUnavailable
 from coprokg.sparql.results import PREFIXES, RenderedResult
 from coprokg.sparql.safety import check_query, check_update
 from coprokg.sparql.worker import syntax_error_reply
@@ -49,12 +57,16 @@ class EmbeddedStore(GraphStore):
     ) -> None:
         super().__init__(query_timeout=query_timeout, max_rows=max_rows)
         self.path = Path(path)
+        self.created = not (self.path / "CURRENT").exists()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._store: ox.Store | None = ox.Store(str(self.path))
+            stat = self.path.stat()
         except OSError as exc:
             hint = " (is another coprokg process using it?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {self.path}{hint}: {exc}") from None
+        self._identity = (stat.st_dev, stat.st_ino)
+        self._faulted: str | None = None
         self.snapshot_dir = self.path.with_name(self.path.name + ".snapshots")
         shutil.rmtree(self.snapshot_dir, ignore_errors=True)
         self._workers = workers
@@ -103,6 +115,54 @@ class EmbeddedStore(GraphStore):
     def _written(self) -> None:
         self._generation += 1
 
+    # ------------------------------------------------------------------ faults
+    def check_directory(self) -> None:
+        """Refuse (``StoreUnavailable``) when the store directory is gone, replaced or not writable."""
+        try:
+            stat = self.path.stat()
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"the store directory {self.path} is gone ({exc.strerror}); writes are refused until it is back"
+            ) from None
+        if (stat.st_dev, stat.st_ino) != self._identity or not (self.path / "CURRENT").exists():
+            raise StoreUnavailable(
+                f"the store directory {self.path} was replaced or emptied while the service ran; "
+                "writes are refused: restore it, or restart the service to open the new one"
+            )
+        probe = self.path / f".coprokg-probe-{os.getpid()}"
+        try:
+            with open(probe, "wb") as handle:
+                handle.write(b"ok")
+                handle.flush()
+                os.fsync(handle.fileno())
+            probe.unlink()
+        except OSError as exc:
+            raise StoreUnavailable(f"the store directory {self.path} is not writable: {exc.strerror}") from None
+
+    def _recover(self) -> None:
+        """After an I/O fault, reopen the store (a fault that has passed then needs no restart)."""
+        if self._faulted is None:
+            return
+        self.check_directory()
+        with self._write_lock:
+            if self._faulted is None:
+                return
+            self._store = None  # release RocksDB (and its lock) before opening again
+            try:
+                self._store = ox.Store(str(self.path))
+            except OSError as exc:
+                raise StoreUnavailable(f"the store cannot be reopened after a fault ({self._faulted}): {exc}") from None
+            self._faulted = None
+            self._generation += 1
+
+    def _fault(self, exc: OSError) -> StoreUnavailable:
+        self._faulted = str(exc)
+        return StoreUnavailable(f"the store could not be written ({exc}); nothing was stored")
+
+    def _before_write(self) -> None:
+        self._recover()
+        self.check_directory()
+
     def _acquire_snapshot(self) -> str:
         """The path of a snapshot holding every write so far, pinned until released."""
         with self._snap_lock:
@@ -113,7 +173,7 @@ class EmbeddedStore(GraphStore):
                 try:
                     self.store.backup(str(target))
                 except OSError as exc:
-                    raise StoreError(f"cannot snapshot the store: {exc}") from None
+                    raise StoreUnavailable(f"cannot snapshot the store for the query: {exc}") from None
                 self._snapshot = (generation, str(target))
                 self._snapshots.add(str(target))
             path = self._snapshot[1]
@@ -167,6 +227,7 @@ class EmbeddedStore(GraphStore):
 
     def update(self, text: str) -> None:
         check_update(text)
+        self._before_write()
         with self._write_lock:
             try:
                 self.store.update(text)
@@ -176,7 +237,7 @@ class EmbeddedStore(GraphStore):
             except PermissionError:
                 raise QueryError("the update tried to reach the network", field="update") from None
             except OSError as exc:
-                raise StoreError(f"the update could not be written: {exc}") from None
+                raise self._fault(exc) from None
             except (ValueError, TypeError, RuntimeError) as exc:
                 raise QueryError(f"the update failed: {exc}", field="update") from None
             finally:
@@ -187,7 +248,7 @@ class EmbeddedStore(GraphStore):
         try:
             result = self.store.query(text)
         except OSError as exc:
-            raise StoreError(f"cannot read the store: {exc}") from None
+            raise StoreUnavailable(f"cannot read the store: {exc}") from None
         assert isinstance(result, ox.QuerySolutions)
         return solution_rows(result)
 
@@ -195,17 +256,18 @@ class EmbeddedStore(GraphStore):
         try:
             return [q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
         except OSError as exc:
-            raise StoreError(f"cannot read the store: {exc}") from None
+            raise StoreUnavailable(f"cannot read the store: {exc}") from None
 
     def apply(self, operations: Sequence[str]) -> None:
         text = " ;\n".join(op for op in operations if op)
         if not text:
             return
+        self._before_write()
         with self._write_lock:
             try:
                 self.store.update(text)
             except OSError as exc:
-                raise StoreError(f"the write failed and was rolled back: {exc}") from None
+                raise self._fault(exc) from None
             finally:
                 self._written()
 
@@ -218,10 +280,13 @@ class EmbeddedStore(GraphStore):
         self.store.dump(out, fmt, prefixes=prefixes)
 
     def ping(self) -> None:
+        """The store answers a read, its directory is there and writable; a past fault is recovered."""
+        self._recover()
         try:
             self.store.contains_named_graph(ox.NamedNode("https://w3id.org/coprokg/graph/ontology"))
         except OSError as exc:
-            raise StoreError(f"the store does not answer: {exc}") from None
+            raise StoreUnavailable(f"the store does not answer: {exc}") from None
+        self.check_directory()
 
     def __len__(self) -> int:
         return len(self.store)

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 import httpx
 import pyoxigraph as ox
 
-from coprokg.errors import NotAcceptable, QueryError, QueryTimeout, StoreError
+from coprokg.errors import NotAcceptable, QueryError, QueryTimeout, StoreError, StoreUnavailable
 from coprokg.sparql.results import PREFIXES, NotAcceptableResult, RenderedResult, render
 from coprokg.sparql.safety import check_query, check_update
 from coprokg.store.base import GraphStore, QueryRequest, iri, solution_rows
@@ -105,6 +105,8 @@ class RemoteStore(GraphStore):
             return QueryError(f"the remote store refused the {what}: {text}", field=field)
         if response.status_code in (401, 403):
             return StoreError(f"the remote store refused coprokg's credentials ({response.status_code})")
+        if response.status_code >= 500:
+            return StoreUnavailable(f"the remote store failed on the {what} (HTTP {response.status_code})")
         return StoreError(f"the remote store failed on the {what} (HTTP {response.status_code})")
 
     def _post_query(
@@ -123,7 +125,7 @@ class RemoteStore(GraphStore):
         except httpx.TimeoutException:
             raise QueryTimeout(f"the remote store did not answer within the time limit of {timeout:g} s") from None
         except httpx.HTTPError as exc:
-            raise StoreError(f"cannot reach the remote store: {type(exc).__name__}") from None
+            raise StoreUnavailable(f"cannot reach the remote store: {type(exc).__name__}") from None
         return response, deadline
 
     def _result(self, response: httpx.Response, deadline: float, timeout: float) -> Any:
@@ -195,7 +197,7 @@ class RemoteStore(GraphStore):
         except httpx.TimeoutException:
             raise StoreError("the remote store did not confirm the write in time; it may or may not be done") from None
         except httpx.HTTPError as exc:
-            raise StoreError(f"cannot reach the remote store: {type(exc).__name__}") from None
+            raise StoreUnavailable(f"cannot reach the remote store: {type(exc).__name__}") from None
         if response.status_code not in (200, 204):
             raise self._fail(response, "update", field)
 

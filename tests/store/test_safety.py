@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from coprokg.errors import QueryError, QueryRefused
-from coprokg.workers.pool import QueryWorkerPool
 from coprokg.sparql.safety import check_query, check_update
+from coprokg.workers.pool import QueryWorkerPool
 
 pytest_plugins = ["storekit"]
 
