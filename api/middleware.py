@@ -21,11 +21,13 @@ class BodyLimitMiddleware:
     async def _reject(self, send: Send) -> None:
         body = json.dumps(
             {
-                "message": f"the request body is larger than the limit of {self.max_bytes} bytes",
+                "message": f"the request body is larger than the limit of {self.max_bytes} bytes (COPROKG_MAX_BODY_BYTES)",
                 "field": None,
                 "line": None,
                 "column": None,
                 "allowed": None,
+                "limit": "COPROKG_MAX_BODY_BYTES",
+                "limit_value": self.max_bytes,
             }
         ).encode()
         await send(
