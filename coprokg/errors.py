@@ -38,13 +38,12 @@ class InputError(CoprokgError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = ""
-        if self.source:
-            where = self.source
-            if self.line is not None:
-                where += f":{self.line}"
-                if self.column is not None:
-                    where += f":{self.column}"
+        where = self.source or ""
+        if self.line is not None:
+            where += f":{self.line}" if where else str(self.line)
+            if self.column is not None:
+                where += f":{self.column}"
+        if where:
             where += ": "
         text = where
         if self.field:
@@ -161,7 +160,7 @@ def error_to_wire(exc: CoprokgError) -> dict[str, object]:
 
     >>> back = error_from_wire(error_to_wire(CaseFormatError("bad", field="actors[0].kind", line=3)))
     >>> type(back).__name__, str(back)
-    ('CaseFormatError', 'actors[0].kind: bad')
+    ('CaseFormatError', '3: actors[0].kind: bad')
     """
     data: dict[str, object] = {"class": type(exc).__name__, "message": str(exc)}
     if isinstance(exc, InputError):

@@ -155,7 +155,7 @@ def check_value(data: Any, limits: CaseLimits = DEFAULT_LIMITS, *, source: str |
     >>> check_value({"title": "bad \\ud800"})
     Traceback (most recent call last):
     ...
-    coprokg.errors.CaseFormatError: title: a lone surrogate (\\ud800) at character 5 is not a Unicode character
+    coprokg.errors.CaseFormatError: title: a lone surrogate (\\ud800) at character 4 is not a Unicode character
     """
     stack: list[tuple[str, Any, int]] = [("", data, 0)]
     while stack:

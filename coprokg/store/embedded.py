@@ -24,6 +24,7 @@ import contextlib
 import itertools
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -116,8 +117,12 @@ class EmbeddedStore(GraphStore):
         self._generation += 1
 
     # ------------------------------------------------------------------ faults
-    def check_directory(self) -> None:
-        """Refuse (``StoreUnavailable``) when the store directory is gone, replaced or not writable."""
+    def check_directory(self, *, probe: bool = True) -> None:
+        """Refuse (``StoreUnavailable``) when the store directory is gone, replaced or not writable.
+
+        ``probe`` also writes, syncs and removes a file there (the health check does; writes do
+        not, since RocksDB reports a failed write itself and only a vanished directory goes unseen).
+        """
         try:
             stat = self.path.stat()
         except OSError as exc:
@@ -129,13 +134,16 @@ class EmbeddedStore(GraphStore):
                 f"the store directory {self.path} was replaced or emptied while the service ran; "
                 "writes are refused: restore it, or restart the service to open the new one"
             )
-        probe = self.path / f".coprokg-probe-{os.getpid()}"
+        if not probe:
+            return
         try:
-            with open(probe, "wb") as handle:
-                handle.write(b"ok")
-                handle.flush()
-                os.fsync(handle.fileno())
-            probe.unlink()
+            handle, name = tempfile.mkstemp(prefix=".coprokg-probe-", dir=self.path)
+            try:
+                os.write(handle, b"ok")
+                os.fsync(handle)
+            finally:
+                os.close(handle)
+                os.unlink(name)
         except OSError as exc:
             raise StoreUnavailable(f"the store directory {self.path} is not writable: {exc.strerror}") from None
 
@@ -161,7 +169,7 @@ class EmbeddedStore(GraphStore):
 
     def _before_write(self) -> None:
         self._recover()
-        self.check_directory()
+        self.check_directory(probe=False)
 
     def _acquire_snapshot(self) -> str:
         """The path of a snapshot holding every write so far, pinned until released."""
