@@ -16,7 +16,7 @@ from rdflib.namespace import SKOS
 
 from coprokg.errors import QueryError
 from coprokg.ontology import Ontology, default_ontology
-from coprokg.store.base import POWER_TRANSFER_LEVELS, CaseSummary, GraphStore, iri, literal
+from coprokg.store.base import CaseSummary, GraphStore, iri, literal
 from coprokg.store.records import CASE_GRAPH_PREFIX
 
 CLASSIFICATION_SUFFIX = "/classification"
@@ -102,8 +102,9 @@ def find_cases(
     ``role`` is a role's key (``CoproducerRole``) among ``roles`` (default: ``citizen_roles()``).
     Unknown values raise ``QueryError`` naming the field and the allowed values.
     """
-    if level is not None and level not in POWER_TRANSFER_LEVELS:
-        raise QueryError(f"unknown power-transfer level {level!r}", field="level", allowed=POWER_TRANSFER_LEVELS)
+    levels = default_ontology().level_notations()
+    if level is not None and level not in levels:
+        raise QueryError(f"unknown power-transfer level {level!r}", field="level", allowed=levels)
     if country is not None and not (len(country) == 2 and country.isascii() and country.isupper()):
         raise QueryError("a country is a two-letter ISO 3166-1 code, such as NL", field="country")
     domains = domain_family(domain) if domain is not None else None

@@ -97,7 +97,10 @@ def _print_classification(path: Path, result: object) -> None:
 
     assert isinstance(result, Classification)
     print(f"{path}: {result.case_id}")
-    print(f"  power transfer: {result.power_transfer}")
+    print(f"  power transfer: {result.power_transfer} ({result.power_transfer_reading})")
+    for reading in result.readings:
+        if not reading.default:
+            print(f"  under the {reading.typology}: {reading.level}")
     if result.power_transfer_explanation:
         print(f"    because {result.power_transfer_explanation.axiom}")
         for fact in result.power_transfer_explanation.facts:
@@ -140,10 +143,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
         payload = [r.model_dump(mode="json") for _, r in results]
         print(json.dumps(payload[0] if len(payload) == 1 and len(files) == 1 else payload, indent=2))
     elif len(files) > 1:
-        print(f"{'case':45} {'power transfer':15} {'B&H type':40} risks")
+        others = [rd.reading for rd in results[0][1].readings if not rd.default] if results else []
+        print(f"{'case':45} {'power transfer':16}" + "".join(f"{name:16}" for name in others) + "risks")
         for _, r in results:
-            bh = [m.label for m in r.classes if m.typology == "Brandsen & Honingh 2016" and "type" in m.iri.lower()]
-            print(f"{r.case_id[:45]:45} {r.power_transfer:15} {(bh[0] if bh else '-')[:40]:40} {len(r.risks)}")
+            levels = "".join(f"{rd.level:16}" for rd in r.readings if not rd.default)
+            print(f"{r.case_id[:45]:45} {r.power_transfer:16}{levels}{len(r.risks)}")
     else:
         for path, r in results:
             _print_classification(path, r)
@@ -187,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CoprokgError as exc:
         print(f"coprokg: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # `coprokg classify data/cases | head`: the reader has what it wanted
+        sys.stderr.close()
+        return EXIT_OK
     return code
 
 

@@ -100,6 +100,38 @@ def parse_turtle(path: Path) -> Graph:
     return graph
 
 
+@dataclass(frozen=True)
+class Typology:
+    """A published typology (a ``cpk:Typology`` individual) and how coprokg reports it.
+
+    Everything here is read from the typology's annotations, so a Protégé user decides it:
+    ``has_near_misses`` (``cpk:hasNearMisses``), ``default_reading`` (``cpk:isDefaultReading``),
+    ``reports_paradigms`` (``cpk:reportsParadigms``) and, for a power-transfer typology, the level
+    below its first rank (``cpk:floorNotation``, ``cpk:floorLabel``).
+    """
+
+    iri: URIRef
+    label: str
+    definition: str
+    notation: str = ""
+    has_near_misses: bool = False
+    default_reading: bool = False
+    reports_paradigms: bool = False
+    floor_notation: str | None = None
+    floor_label: str | None = None
+
+
+@dataclass(frozen=True)
+class PowerLevel:
+    """One level of a power-transfer typology: its notation, label and rank (0 for the floor)."""
+
+    notation: str
+    label: str
+    rank: int
+    iri: URIRef | None
+    definition: str = ""
+
+
 class Ontology:
     """The loaded ontology graph with its vocabularies and term labels."""
 
@@ -176,6 +208,91 @@ class Ontology:
     def definition(self, iri: URIRef) -> str:
         value = self.graph.value(iri, SKOS.definition)
         return str(value) if value is not None else ""
+
+    # ------------------------------------------------------------------ typologies and levels
+    def _flag(self, iri: URIRef, prop: URIRef) -> bool:
+        value = self.graph.value(iri, prop)
+        return isinstance(value, Literal) and bool(value.toPython()) is True
+
+    @property
+    def typologies(self) -> dict[URIRef, Typology]:
+        """Every ``cpk:Typology`` individual, by IRI."""
+        cached: dict[URIRef, Typology] | None = self.__dict__.get("_typologies")
+        if cached is not None:
+            return cached
+        found: dict[URIRef, Typology] = {}
+        for iri in sorted(s for s in self.graph.subjects(RDF.type, CPK.Typology) if isinstance(s, URIRef)):
+            floor = self.graph.value(iri, CPK.floorNotation)
+            floor_label = [
+                str(o) for o in self.graph.objects(iri, CPK.floorLabel) if isinstance(o, Literal) and o.language in (None, "en")
+            ]
+            found[iri] = Typology(
+                iri=iri,
+                label=self.label(iri),
+                definition=self.definition(iri),
+                notation=str(self.graph.value(iri, SKOS.notation) or iri.rsplit("#", 1)[-1]),
+                has_near_misses=self._flag(iri, CPK.hasNearMisses),
+                default_reading=self._flag(iri, CPK.isDefaultReading),
+                reports_paradigms=self._flag(iri, CPK.reportsParadigms),
+                floor_notation=str(floor) if floor is not None else None,
+                floor_label=floor_label[0] if floor_label else None,
+            )
+        self.__dict__["_typologies"] = found
+        return found
+
+    def typology_of(self, cls: URIRef) -> Typology | None:
+        """The typology a defined class belongs to (``cpk:inTypology``), if any."""
+        value = self.graph.value(cls, CPK.inTypology)
+        if not isinstance(value, URIRef):
+            return None
+        typology = self.typologies.get(value)
+        if typology is None:
+            raise OntologyError(f"{cls}: cpk:inTypology {value} is not a cpk:Typology individual")
+        return typology
+
+    def power_typologies(self) -> list[Typology]:
+        """The typologies whose classes carry ``cpk:powerRank`` (the readings of the levels), default first."""
+        ranked = {self.graph.value(cls, CPK.inTypology) for cls in self.graph.subjects(CPK.powerRank, None)}
+        readings = [t for iri, t in self.typologies.items() if iri in ranked]
+        return sorted(readings, key=lambda t: (not t.default_reading, t.label))
+
+    def default_reading(self) -> Typology:
+        """The power-transfer typology marked ``cpk:isDefaultReading`` (exactly one must be)."""
+        defaults = [t for t in self.power_typologies() if t.default_reading]
+        if len(defaults) != 1:
+            raise OntologyError(
+                f"{self.path or 'ontology'}: exactly one power-transfer typology must have cpk:isDefaultReading true, "
+                f"found {len(defaults)}"
+            )
+        return defaults[0]
+
+    def power_levels(self, typology: Typology | None = None) -> list[PowerLevel]:
+        """The levels of a power-transfer typology (default: the default reading), floor first, by rank."""
+        typology = typology or self.default_reading()
+        levels = [
+            PowerLevel(
+                notation=str(self.graph.value(cls, SKOS.notation) or self.label(cls)),
+                label=self.label(cls),
+                rank=int(rank),
+                iri=cls,
+                definition=self.definition(cls),
+            )
+            for cls, rank in self.graph.subject_objects(CPK.powerRank)
+            if isinstance(cls, URIRef) and isinstance(rank, Literal) and self.graph.value(cls, CPK.inTypology) == typology.iri
+        ]
+        levels.sort(key=lambda level: level.rank)
+        floor = PowerLevel(
+            notation=typology.floor_notation or "none",
+            label=typology.floor_label or "no transfer of power",
+            rank=0,
+            iri=None,
+            definition="The case reaches none of the levels of this typology.",
+        )
+        return [floor, *levels]
+
+    def level_notations(self) -> list[str]:
+        """Every power-transfer level notation of the default reading, floor first, in rank order."""
+        return [level.notation for level in self.power_levels()]
 
     def sources(self, iri: URIRef) -> list[str]:
         return sorted(str(s) for s in self.graph.objects(iri, DCTERMS_SOURCE))

@@ -23,22 +23,43 @@ from coprokg.named_queries import named_queries
 from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology, default_ontology
 from coprokg.result_tables import solution_values
-from coprokg.store.base import POWER_TRANSFER_LEVELS, GraphStore, QueryRequest
+from coprokg.store.base import GraphStore, QueryRequest
 
 LEVEL_QUERY = "level-by-domain-and-country"
-LEVEL_LABELS: dict[str, str] = {
-    "none": "no power transfer",
-    "co-production": "co-production",
-    "co-management": "co-management",
-    "co-governance": "co-governance",
-}
-# An ordered scale, light to dark, each with a text colour that keeps 4.5:1 contrast on it.
-LEVEL_COLOURS: dict[str, tuple[str, str]] = {
-    "none": ("#d9d9d9", "#111111"),
-    "co-production": ("#9ecae1", "#111111"),
-    "co-management": ("#2171b5", "#ffffff"),
-    "co-governance": ("#08306b", "#ffffff"),
-}
+# A sequential scale, light to dark, each fill with a text colour that keeps 4.5:1 contrast on it;
+# the levels (read from the ontology, in rank order) take evenly spaced steps of it.
+_RAMP: tuple[tuple[str, str], ...] = (
+    ("#d9d9d9", "#111111"),
+    ("#c6dbef", "#111111"),
+    ("#9ecae1", "#111111"),
+    ("#6baed6", "#111111"),
+    ("#2171b5", "#ffffff"),
+    ("#08519c", "#ffffff"),
+    ("#08306b", "#ffffff"),
+)
+
+
+def level_notations(ontology: Ontology | None = None) -> list[str]:
+    """The power-transfer levels of the default reading, floor first, as the ontology ranks them."""
+    return (ontology or default_ontology()).level_notations()
+
+
+def level_labels(ontology: Ontology | None = None) -> dict[str, str]:
+    """Notation -> label of every power-transfer level of the default reading (from the ontology).
+
+    >>> level_labels()["none"]
+    'no transfer of power'
+    """
+    return {level.notation: level.label for level in (ontology or default_ontology()).power_levels()}
+
+
+def level_colours(ontology: Ontology | None = None) -> dict[str, tuple[str, str]]:
+    """Notation -> (fill, text) colours: the floor lightest, the highest rank darkest."""
+    notations = level_notations(ontology)
+    if len(notations) == 1:
+        return {notations[0]: _RAMP[0]}
+    last = len(_RAMP) - 1
+    return {n: _RAMP[round(i * last / (len(notations) - 1))] for i, n in enumerate(notations)}
 NOT_STATED = "unknown"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
@@ -167,9 +188,9 @@ def stacked_bar_chart_svg(
     chart_id: str,
     title: str,
     description: str,
-    series: Sequence[str] = POWER_TRANSFER_LEVELS,
-    series_labels: Mapping[str, str] = LEVEL_LABELS,
-    colours: Mapping[str, tuple[str, str]] = LEVEL_COLOURS,
+    series: Sequence[str] | None = None,
+    series_labels: Mapping[str, str] | None = None,
+    colours: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
     """A horizontal stacked bar chart as an SVG document (also valid inline in HTML).
 
@@ -177,6 +198,9 @@ def stacked_bar_chart_svg(
     >>> "<title id=\\"c-title\\">T</title>" in svg and ">2</text>" in svg
     True
     """
+    series = list(series) if series is not None else level_notations()
+    series_labels = series_labels if series_labels is not None else level_labels()
+    colours = colours if colours is not None else level_colours()
     cid = _id(chart_id)
     width, label_width, right, row, bar_height, top, bottom = 720, 280, 48, 28, 18, 48, 44
     plot_width = width - label_width - right
@@ -254,6 +278,9 @@ def overview(store: GraphStore, *, timeout: float, max_rows: int, ontology: Onto
     by_domain = bars_by_division(counts, ontology)
     by_country = bars_by_country(counts)
     total = sum(c.cases for c in counts)
+    labels = level_labels(ontology)
+    names = list(labels.values())
+    scale_words = f"{names[0]} to {names[-1]}" if len(names) > 1 else names[0]
     return Overview(
         by_domain=by_domain,
         by_country=by_country,
@@ -262,14 +289,14 @@ def overview(store: GraphStore, *, timeout: float, max_rows: int, ontology: Onto
             chart_id="level-by-domain",
             title="Power-transfer level by policy domain (COFOG division)",
             description=f"Stacked bars: for each COFOG division, the number of the {total} stored cases at each "
-            "power-transfer level, from no transfer of power to co-governance.",
+            f"power-transfer level, from {scale_words}.",
         ),
         by_country_svg=stacked_bar_chart_svg(
             by_country,
             chart_id="level-by-country",
             title="Power-transfer level by country",
             description=f"Stacked bars: for each country, the number of the {total} stored cases at each "
-            "power-transfer level, from no transfer of power to co-governance.",
+            f"power-transfer level, from {scale_words}.",
         ),
         truncated=result.truncated,
     )

@@ -21,7 +21,6 @@ from coprokg.store.records import triples_to_graph
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 CaseId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120, description="The case id (slug).")]
-Level = Literal["none", "co-production", "co-management", "co-governance"]
 CASE_FORMATS = (formats.CASE_JSON, formats.JSON_LD, formats.TURTLE, formats.N_TRIPLES, formats.RDF_XML)
 CASE_BODY_DOC = {
     "requestBody": {
@@ -82,12 +81,16 @@ async def list_cases(
     request: Request,
     domain: Annotated[str | None, Query(description="Policy domain notation, e.g. public-safety.")] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")] = None,
-    level: Annotated[Level | None, Query(description="Power-transfer level.")] = None,
+    level: Annotated[
+        str | None, Query(description="Power-transfer level (a notation of the ontology's default reading, or 'none').")
+    ] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CaseList:
     """Stored cases ordered by id, filtered by domain, country and power-transfer level."""
     domain_iri = _domain_iri(domain) if domain is not None else None
+    if level is not None and level not in (levels := default_ontology().level_notations()):
+        raise ApiError(422, f"unknown power-transfer level {level!r}", field="level", allowed=levels)
     page = await run_in_threadpool(
         store.list_cases, domain_iri=domain_iri, country=country, level=level, offset=offset, limit=limit
     )

@@ -36,11 +36,10 @@ from coprokg.named_queries import named_queries
 from coprokg.namespaces import CASE_BASE, CPK
 from coprokg.ontology import VocabularyValue, default_ontology
 from coprokg.ontology_docs import STYLESHEET_PATH, local_name, ontology_html
-from coprokg.plots import LEVEL_LABELS, accountability_graph_svg, overview
+from coprokg.plots import accountability_graph_svg, level_labels, level_notations, overview
 from coprokg.result_tables import ResultTable, table_from_ntriples, table_from_sparql_json
 from coprokg.settings import Settings
 from coprokg.store import GraphStore, QueryRequest
-from coprokg.store.base import POWER_TRANSFER_LEVELS
 from coprokg.store.records import triples_to_graph
 from coprokg.validate import Severity, ValidationReport
 from coprokg.workers.analysis import AnalysisPool
@@ -181,8 +180,8 @@ def _environment() -> Environment:
         vocabulary_definition=vocabulary_definition,
         vocabulary_link=vocabulary_link,
         domain_groups=domain_groups,
-        level_labels=LEVEL_LABELS,
-        levels=POWER_TRANSFER_LEVELS,
+        level_labels=level_labels(),
+        levels=level_notations(),
         min_rows=MIN_ROWS,
         field_title=field_title,
     )

@@ -94,6 +94,15 @@ def resolve_case(case: Case, ontology: Ontology, *, source: str | None = None) -
         {canon("compensation", c, f"compensation[{j}]") for j, c in enumerate(data.compensation)}
     )
     data.representativeness = canon("representativeness", data.representativeness, "representativeness")
+    if data.source_classification is not None and data.source_classification.level is not None:
+        levels = ontology.level_notations()
+        if data.source_classification.level not in levels:
+            raise CaseFormatError(
+                f"unknown power-transfer level {data.source_classification.level!r}",
+                field="source_classification.level",
+                allowed=levels,
+                source=source,
+            )
     return ResolvedCase(data, notes)
 
 

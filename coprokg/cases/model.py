@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)]
-PowerTransferLevel = Literal["none", "co-production", "co-management", "co-governance"]
+
 
 
 class _Strict(BaseModel):
@@ -64,7 +64,9 @@ class SourceRef(_Strict):
 class SourceClassification(_Strict):
     """What a source itself says about the case's level or type, kept to compare with coprokg's."""
 
-    level: PowerTransferLevel | None = None
+    level: str | None = Field(
+        default=None, description="A power-transfer level notation of the ontology (or the floor, 'none')."
+    )
     type: str | None = Field(default=None, description="A type or cell the source names, in its words.")
     statement: str = Field(min_length=1, description="Paraphrase of what the source says.")
     cite: str = Field(min_length=1)

@@ -11,17 +11,15 @@ from rdflib.namespace import RDF
 from coprokg.cases.load import LoadedCase
 from coprokg.classify.compiler import INF, Change, CompiledOntology, DefinedClass, Node
 from coprokg.classify.expressions import Named, render
-from coprokg.classify.result import Classification, Explanation, Membership, NearMiss
+from coprokg.classify.result import Classification, Explanation, Membership, NearMiss, Reading
 from coprokg.namespaces import CASE_BASE, CPK, case_iri
-from coprokg.ontology import Ontology
+from coprokg.ontology import Ontology, Typology
 from coprokg.paths import ontology_path, shapes_dir
 from coprokg.risks import RiskEvaluator
 
-POWER_TYPOLOGY = "power-transfer level"
-# Near misses are listed for every level not reached, and for the cells of the other case
-# typologies that one change would reach.
+# Near misses are listed for the typologies marked cpk:hasNearMisses: for every level not reached
+# of a ranked typology, and for the other cells that one change would reach.
 NEAR_MISS_MAX_COST = 1
-NEAR_MISS_TYPOLOGIES = {POWER_TYPOLOGY, "Brandsen & Honingh 2016", "Bovaird 2007"}
 
 
 class Classifier:
@@ -38,6 +36,12 @@ class Classifier:
             dc for dc in self.compiled.defined.values() if not dc.is_value_set and CPK.Actor in dc.requires
         ]
         self.levels = sorted((dc for dc in self.case_classes if dc.rank is not None), key=lambda d: d.rank or 0)
+        self.readings = ontology.power_typologies()
+        self.default_reading = ontology.default_reading()
+        self.floors = {t.iri: ontology.power_levels(t)[0] for t in self.readings}
+        typologies = ontology.typologies
+        self.near_miss_typologies = {iri for iri, t in typologies.items() if t.has_near_misses}
+        self.paradigm_typologies = {iri for iri, t in typologies.items() if t.reports_paradigms}
         # axioms and sources are the same for every case: render them once
         self.axioms = {
             iri: f"{dc.label} ≡ {render(dc.expression, ontology.label)}" for iri, dc in self.compiled.defined.items()
@@ -95,6 +99,7 @@ class Classifier:
             iri=str(dc.iri),
             label=dc.label,
             typology=dc.typology,
+            typology_iri=str(dc.typology_iri) if dc.typology_iri is not None else None,
             notation=dc.notation,
             rank=dc.rank,
             node=self._node_path(node, loaded),
@@ -125,9 +130,27 @@ class Classifier:
             iri=str(dc.iri),
             label=dc.label,
             typology=dc.typology,
+            typology_iri=str(dc.typology_iri) if dc.typology_iri is not None else None,
             cost=cost,
             changes=texts,
             text=f"would be {dc.label} if " + "; and ".join(texts),
+        )
+
+    def _reading(self, typology: Typology, levels: list[Membership]) -> Reading:
+        """The highest level of one reading that the case reaches, or the reading's floor."""
+        own = [m for m in levels if m.typology_iri == str(typology.iri)]
+        top = max(own, key=lambda m: m.rank or 0) if own else None
+        floor = self.floors[typology.iri]
+        return Reading(
+            typology_iri=str(typology.iri),
+            typology=typology.label,
+            reading=typology.notation,
+            default=typology.default_reading,
+            level=(top.notation or top.label) if top else floor.notation,
+            label=top.label if top else floor.label,
+            iri=top.iri if top else None,
+            rank=(top.rank or 0) if top else 0,
+            explanation=top.explanation if top else None,
         )
 
     # ------------------------------------------------------------------ classification
@@ -144,14 +167,15 @@ class Classifier:
         reached = [dc for dc in self.case_classes if self.compiled.holds(Named(dc.iri), case_node, facts, None)]
         memberships = [self._membership(dc, case_node, facts, loaded) for dc in reached]
         levels = [m for m in memberships if m.rank is not None]
-        top = max(levels, key=lambda m: m.rank or 0) if levels else None
+        readings = [self._reading(typology, levels) for typology in self.readings]
+        default = next(r for r in readings if r.default)
         roles: list[Membership] = []
         for actor in loaded.case.actors:
             node = URIRef(f"{CASE_BASE}{loaded.case.id}/actor/{actor.id}")
             for dc in self.actor_classes:
                 if dc.typology and self.compiled.holds(Named(dc.iri), node, facts, None):
                     roles.append(self._membership(dc, node, facts, loaded))
-        paradigms = [m for m in memberships if m.typology == "Meijer 2016 social contracts"]
+        paradigms = [m for m in memberships if m.typology_iri is not None and URIRef(m.typology_iri) in self.paradigm_typologies]
         typologies: dict[str, list[str]] = {}
         for m in memberships:
             if m.typology:
@@ -160,21 +184,24 @@ class Classifier:
         if near_misses:
             reached_iris = {dc.iri for dc in reached}
             for dc in self.case_classes:
-                if dc.iri in reached_iris or dc.typology not in NEAR_MISS_TYPOLOGIES:
+                if dc.iri in reached_iris or dc.typology_iri not in self.near_miss_typologies:
                     continue
                 miss = self._near_miss(dc, case_node, facts, loaded)
                 if miss is None:
                     continue
                 if dc.rank is not None or miss.cost <= NEAR_MISS_MAX_COST:
                     misses.append(miss)
-            misses.sort(key=lambda m: (m.typology != POWER_TYPOLOGY, m.cost, m.label))
+            default_iri = str(self.default_reading.iri)
+            misses.sort(key=lambda m: (m.typology_iri != default_iri, m.cost, m.label))
         risk_results = self.risks.evaluate(loaded) if risks else []
         return Classification(
             case_id=loaded.case.id,
-            power_transfer=(top.notation or top.label) if top else "none",
-            power_transfer_label=top.label if top else "no transfer of power",
-            power_transfer_explanation=top.explanation if top else None,
-            levels=sorted(levels, key=lambda m: m.rank or 0),
+            power_transfer=default.level,
+            power_transfer_label=default.label,
+            power_transfer_explanation=default.explanation,
+            power_transfer_reading=default.typology,
+            readings=readings,
+            levels=sorted((m for m in levels if m.typology_iri == default.typology_iri), key=lambda m: m.rank or 0),
             classes=memberships,
             roles=roles,
             paradigms=paradigms,

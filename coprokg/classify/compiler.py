@@ -43,6 +43,7 @@ class DefinedClass:
     expression: Expr
     requires: frozenset[URIRef]
     typology: str | None
+    typology_iri: URIRef | None
     rank: int | None
     notation: str | None
     is_value_set: bool
@@ -109,13 +110,14 @@ class CompiledOntology:
             expression = parse_expression(graph, expr_node, str(cls))
             rank = graph.value(cls, CPK.powerRank)
             notation = graph.value(cls, URIRef("http://www.w3.org/2004/02/skos/core#notation"))
-            typology = graph.value(cls, CPK.typologyOf)
+            typology = ontology.typology_of(cls)
             self.defined[cls] = DefinedClass(
                 iri=cls,
                 label=ontology.label(cls),
                 expression=expression,
                 requires=frozenset(),
-                typology=str(typology) if typology is not None else None,
+                typology=typology.label if typology is not None else None,
+                typology_iri=typology.iri if typology is not None else None,
                 rank=int(rank) if isinstance(rank, Literal) else None,
                 notation=str(notation) if notation is not None else None,
                 is_value_set=isinstance(expression, OneOf),

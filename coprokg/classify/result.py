@@ -21,6 +21,7 @@ class Membership(BaseModel):
     iri: str
     label: str
     typology: str | None = None
+    typology_iri: str | None = None
     notation: str | None = None
     rank: int | None = None
     node: str = Field(description="Field path of what is classified: '' for the case, 'actors[residents]' …")
@@ -33,19 +34,40 @@ class NearMiss(BaseModel):
     iri: str
     label: str
     typology: str | None = None
+    typology_iri: str | None = None
     cost: int = Field(description="Number of facts to change.")
     changes: list[str]
     text: str
+
+
+class Reading(BaseModel):
+    """The case's power-transfer level under one reading of the levels (one power-transfer typology)."""
+
+    typology_iri: str
+    typology: str = Field(description="The reading's label, from the ontology.")
+    reading: str = Field(default="", description="The reading's short name (the typology's skos:notation).")
+    default: bool = Field(description="True for the reading reported as `power_transfer` (cpk:isDefaultReading).")
+    level: str = Field(description="Notation of the highest level reached, or the reading's floor ('none').")
+    label: str
+    iri: str | None = Field(default=None, description="The level's class; none for the floor.")
+    rank: int = Field(description="cpk:powerRank of the level; 0 for the floor.")
+    explanation: Explanation | None = None
 
 
 class Classification(BaseModel):
     """Where a described case sits in the ontology's typologies, and why."""
 
     case_id: str
-    power_transfer: str = Field(description="Highest power-transfer level reached (by cpk:powerRank), or 'none'.")
+    power_transfer: str = Field(
+        description="Highest power-transfer level reached under the default reading (by cpk:powerRank), or its floor."
+    )
     power_transfer_label: str
     power_transfer_explanation: Explanation | None = None
-    levels: list[Membership] = Field(description="Every power-transfer level the case satisfies.")
+    power_transfer_reading: str = Field(default="", description="Label of the default reading.")
+    readings: list[Reading] = Field(
+        default_factory=list, description="The level under every reading of the levels, the default reading first."
+    )
+    levels: list[Membership] = Field(description="Every level of the default reading the case satisfies.")
     classes: list[Membership] = Field(description="Every defined class of the case node, all typologies.")
     roles: list[Membership] = Field(description="Citizen roles of the case's actors.")
     paradigms: list[Membership] = Field(description="Governance paradigms whose social contract the case carries.")

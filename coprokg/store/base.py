@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from coprokg.errors import NotAcceptable, QueryError, QueryRefused, StoreError
 from coprokg.namespaces import CPK, GRAPH_BASE, case_iri
+from coprokg.ontology import default_ontology
 from coprokg.sparql.results import RenderedResult
 from coprokg.store.records import CASE_GRAPH_PREFIX, RECORD, CaseRecord, case_graph_iri, classification_graph
 
@@ -34,7 +35,6 @@ def solution_rows(result: ox.QuerySolutions) -> list[dict[str, Any]]:
 
 META_GRAPH = f"{GRAPH_BASE}meta"
 PREFIXES = f"PREFIX cpk: <{CPK}>\nPREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX cpkr: <{RECORD}>\n"
-POWER_TRANSFER_LEVELS = ("none", "co-production", "co-management", "co-governance")
 
 
 @dataclass(frozen=True)
@@ -229,8 +229,9 @@ class GraphStore(ABC):
         if country is not None:
             filters.append(f"FILTER(?country = {literal(country)})")
         if level is not None:
-            if level not in POWER_TRANSFER_LEVELS:
-                raise QueryError("unknown power-transfer level", field="level", allowed=POWER_TRANSFER_LEVELS)
+            levels = default_ontology().level_notations()
+            if level not in levels:
+                raise QueryError(f"unknown power-transfer level {level!r}", field="level", allowed=levels)
             filters.append(f"FILTER(?level = {literal(level)})")
         text = (
             PREFIXES

@@ -119,9 +119,11 @@ def _derived(case_id: str, classification: Classification, report: ValidationRep
         if role.node.startswith("actors[") and role.node.endswith("]"):
             actor = ox.NamedNode(f"{case.value}/actor/{role.node[7:-1]}")
             out.append(ox.Triple(actor, RDF_TYPE, ox.NamedNode(role.iri)))
-    top = next((m for m in reversed(classification.levels) if m.notation == classification.power_transfer), None)
-    if top is not None:
-        out.append(ox.Triple(case, rec("powerTransfer"), ox.NamedNode(top.iri)))
+    for reading in classification.readings:
+        if reading.default and reading.iri is not None:
+            out.append(ox.Triple(case, rec("powerTransfer"), ox.NamedNode(reading.iri)))
+        elif reading.iri is not None:
+            out.append(ox.Triple(case, rec("powerTransferUnderOtherReading"), ox.NamedNode(reading.iri)))
     out.append(ox.Triple(case, rec("powerTransferLevel"), ox.Literal(classification.power_transfer)))
     out.append(
         ox.Triple(case, rec("conforms"), ox.Literal("true" if report.conforms else "false", datatype=XSD_BOOLEAN))

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from typing import Any, get_args
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
 
 from coprokg.cases import case_from_dict, case_to_graph, graph_to_case, load_case_text
-from coprokg.cases.model import Case, PowerTransferLevel
+from coprokg.cases.model import Case
 from coprokg.ontology import _fold, default_ontology
 from coprokg.validate import validate_case
 
@@ -122,7 +122,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
             | st.fixed_dictionaries(
                 {"statement": words, "cite": words},
                 optional={
-                    "level": st.sampled_from(get_args(PowerTransferLevel)),
+                    "level": st.sampled_from(default_ontology().level_notations()),
                     "type": words,
                     "page": words,
                 },
