@@ -21,7 +21,9 @@ class BodyLimitMiddleware:
     async def _reject(self, send: Send) -> None:
         body = json.dumps(
             {
-                "message": f"the request body is larger than the limit of {self.max_bytes} bytes (COPROKG_MAX_BODY_BYTES)",
+                "message": (
+                    f"the request body is larger than the limit of {self.max_bytes} bytes (COPROKG_MAX_BODY_BYTES)"
+                ),
                 "field": None,
                 "line": None,
                 "column": None,

@@ -224,7 +224,9 @@ class Ontology:
         for iri in sorted(s for s in self.graph.subjects(RDF.type, CPK.Typology) if isinstance(s, URIRef)):
             floor = self.graph.value(iri, CPK.floorNotation)
             floor_label = [
-                str(o) for o in self.graph.objects(iri, CPK.floorLabel) if isinstance(o, Literal) and o.language in (None, "en")
+                str(o)
+                for o in self.graph.objects(iri, CPK.floorLabel)
+                if isinstance(o, Literal) and o.language in (None, "en")
             ]
             found[iri] = Typology(
                 iri=iri,
@@ -278,7 +280,9 @@ class Ontology:
                 definition=self.definition(cls),
             )
             for cls, rank in self.graph.subject_objects(CPK.powerRank)
-            if isinstance(cls, URIRef) and isinstance(rank, Literal) and self.graph.value(cls, CPK.inTypology) == typology.iri
+            if isinstance(cls, URIRef)
+            and isinstance(rank, Literal)
+            and self.graph.value(cls, CPK.inTypology) == typology.iri
         ]
         levels.sort(key=lambda level: level.rank)
         floor = PowerLevel(

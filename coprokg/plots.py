@@ -60,6 +60,8 @@ def level_colours(ontology: Ontology | None = None) -> dict[str, tuple[str, str]
         return {notations[0]: _RAMP[0]}
     last = len(_RAMP) - 1
     return {n: _RAMP[round(i * last / (len(notations) - 1))] for i, n in enumerate(notations)}
+
+
 NOT_STATED = "unknown"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)]
 
 
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 

@@ -175,7 +175,9 @@ class Classifier:
             for dc in self.actor_classes:
                 if dc.typology and self.compiled.holds(Named(dc.iri), node, facts, None):
                     roles.append(self._membership(dc, node, facts, loaded))
-        paradigms = [m for m in memberships if m.typology_iri is not None and URIRef(m.typology_iri) in self.paradigm_typologies]
+        paradigms = [
+            m for m in memberships if m.typology_iri is not None and URIRef(m.typology_iri) in self.paradigm_typologies
+        ]
         typologies: dict[str, list[str]] = {}
         for m in memberships:
             if m.typology:

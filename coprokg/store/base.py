@@ -256,8 +256,6 @@ class GraphStore(ABC):
             domain = None
             if "domain" in row:
                 if vocab is None:
-                    from coprokg.ontology import default_ontology
-
                     vocab = default_ontology().vocabularies["domain"]
                 from rdflib import URIRef
 

@@ -203,7 +203,7 @@ def threaded(store_dir: Path, shared_store: EmbeddedStore) -> Iterator[tuple[Fas
 
 
 def test_ordinary_classify_answers_while_a_worst_case_runs(threaded: tuple[FastAPI, str]) -> None:
-    app, url = threaded
+    _app, url = threaded
     worst = json.dumps(_big_case(95, 390))
     results: dict[str, Any] = {}
 
@@ -300,7 +300,7 @@ def test_deep_json_ld_scoped_contexts_are_a_4xx(client: TestClient) -> None:
 def test_turtle_and_ntriples_garbage_is_a_400(client: TestClient) -> None:
     for content_type, body in (
         ("text/turtle", b"\x00\x01\x02 binary"),
-        ("text/turtle", '<a> <b> "\\uD800" .'.encode()),
+        ("text/turtle", b'<a> <b> "\\uD800" .'),
         ("application/n-triples", b"<http://x> <http://y> " + b'"x"' * 10 + b" ."),
     ):
         response = client.post("/classify", content=body, headers={"Content-Type": content_type})
@@ -379,14 +379,14 @@ def test_io_fault_is_recovered_by_reopening(store_dir: Path, tmp_path: Path) -> 
     path = tmp_path / "store"
     shutil.copytree(store_dir, path)
     store = EmbeddedStore(path, workers=1)
-    real = store._store
+    holder = {"store": store._store}  # the real store, released before the reopen
 
     class Failing:
         def update(self, _text: str) -> None:
             raise OSError("IO error: No space left on device")
 
         def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
+            return getattr(holder["store"], name)
 
     try:
         store._store = Failing()  # type: ignore[assignment]
@@ -394,7 +394,7 @@ def test_io_fault_is_recovered_by_reopening(store_dir: Path, tmp_path: Path) -> 
 
         with pytest.raises(StoreUnavailable, match="nothing was stored"):
             store.apply(["INSERT DATA { <urn:a> <urn:b> <urn:c> }"])
-        del real
+        holder.clear()
         store.ping()  # recovers: the store is opened again
         store.apply(["INSERT DATA { <urn:a> <urn:b> <urn:c> }"])
         assert (

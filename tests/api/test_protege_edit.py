@@ -9,6 +9,7 @@ the named queries then show and accept all three.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -186,7 +187,7 @@ def test_the_service_shows_and_accepts_the_edit(edited_server: LiveServer) -> No
     assert "allotment-board" in filtered and "buurt-bestuurt-rotterdam" not in filtered
     plots = httpx.get(f"{url}/ui/plots", timeout=30).text
     assert "citizen control" in plots
-    case_page = httpx.get(f"{url}/ui/cases/allotment-board", timeout=30).text
+    case_page = html.unescape(httpx.get(f"{url}/ui/cases/allotment-board", timeout=30).text)
     assert "citizen control" in case_page and RENAMED in case_page
     rows = httpx.get(f"{url}/queries/power-without-accountability", headers={"Accept": "application/json"}, timeout=30)
     assert rows.status_code == 200
