@@ -39,6 +39,7 @@ from coprokg.ontology_docs import STYLESHEET_PATH, local_name, ontology_html
 from coprokg.plots import accountability_graph_svg, level_labels, level_notations, overview
 from coprokg.result_tables import ResultTable, table_from_ntriples, table_from_sparql_json
 from coprokg.settings import Settings
+from coprokg.sources import bibliography
 from coprokg.store import GraphStore, QueryRequest
 from coprokg.store.records import triples_to_graph
 from coprokg.validate import Severity, ValidationReport
@@ -302,18 +303,39 @@ async def case_page(case_id: str, request: Request, store: StoreDep) -> HTMLResp
     notices = [r for r in validation.results if r.issue is None] if validation else []
     type_labels = {v.notation: v.label for v in vocabulary_values("type")}
     graph = accountability_graph_svg(case, type_labels=type_labels)
+    bib = bibliography()
+    references = [(s, bib.get(s.cite), bib.get(s.via) if s.via else None) for s in case.sources]
     return page(
         request,
         "case.html",
         {
             "case": case,
             "classification": classification,
+            "references": references,
+            "source_check": source_check(case, classification),
             "notices": notices,
             "accountability_svg": Markup(graph) if graph else None,  # built and escaped by coprokg.plots
             "actor_labels": {a.id: a.label for a in case.actors},
         },
         section="/ui/cases",
     )
+
+
+def source_check(case: Any, classification: Classification | None) -> dict[str, Any] | None:
+    """How the level a source states compares with coprokg's, under each reading (None when no level is stated)."""
+    stated = case.source_classification
+    if stated is None or stated.level is None or classification is None:
+        return None
+    readings = classification.readings
+    default = next((r for r in readings if r.default), None)
+    level_label = {lv.notation: lv.label for lv in default_ontology().power_levels()}.get(stated.level, stated.level)
+    return {
+        "stated": stated.level,
+        "stated_label": level_label,
+        "agrees": classification.power_transfer == stated.level,
+        "agreeing_readings": [r for r in readings if not r.default and r.level == stated.level],
+        "default": default,
+    }
 
 
 # ---------------------------------------------------------------- classify

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,28 @@ from coprokg.risks import RiskEvaluator
 # Near misses are listed for the typologies marked cpk:hasNearMisses: for every level not reached
 # of a ranked typology, and for the other cells that one change would reach.
 NEAR_MISS_MAX_COST = 1
+
+
+_CITATION = re.compile(r"^(.*?\b(?:19|20)\d\d[a-z]?)(?:, .*?\b(pp?\. [0-9][0-9–-]*))?")
+
+
+def short_citation(sources: list[str]) -> str:
+    """The source to name in a sentence: the first read with a page ("Meijer 2016, p. 604"), else the first.
+
+    >>> short_citation(["Brandsen & Pestoff 2006, PMR 8(4) (not opened here)", "Meijer 2016, p. 604 (page …)"])
+    'Meijer 2016, p. 604'
+    """
+    if not sources:
+        return ""
+    read = [s for s in sources if "not opened" not in s and "secondary" not in s]
+    paged = [s for s in read if re.search(r"\bpp?\. [0-9]", s)]
+    chosen = (paged or read or sources)[0]
+    match = _CITATION.match(chosen)
+    if not match:
+        return chosen.split(" (")[0]
+    if not read:  # a source not opened here is named, but no page is pinned on it
+        return match.group(1)
+    return match.group(1) + (f", {match.group(2)}" if match.group(2) else "")
 
 
 class Classifier:
@@ -67,6 +90,47 @@ class Classifier:
             return f"participations[{n - 1}] ({part.actor} at {part.stage})"
         return self.ontology.label(node)
 
+    def _plain_node(self, node: Node, loaded: LoadedCase) -> str:
+        """A node in words a reader knows: "the part of Neighbourhood residents in commissioning"."""
+        text = str(node)
+        prefix = f"{CASE_BASE}{loaded.case.id}"
+        if text.startswith(prefix + "/participation/"):
+            part = loaded.case.participations[int(text.rsplit("/", 1)[-1]) - 1]
+            actor = next((a for a in loaded.case.actors if a.id == part.actor), None)
+            stage = self.ontology.vocabularies["stage"].values.get(part.stage)
+            return f"the part of {actor.label if actor else part.actor} in {stage.label if stage else part.stage}"
+        if text.startswith(prefix + "/actor/"):
+            actor_id = text.rsplit("/", 1)[-1]
+            actor = next((a for a in loaded.case.actors if a.id == actor_id), None)
+            return actor.label if actor else actor_id
+        if text == prefix:
+            return "the case"
+        return self._describe_node(node, loaded)
+
+    def _summary(self, dc: DefinedClass, node: URIRef, proof: list[tuple[Node, URIRef, Node]], loaded: LoadedCase) -> str:
+        """One plain sentence: who does what, so the case (or actor) is in the class — with the source."""
+        prefix = f"{CASE_BASE}{loaded.case.id}/participation/"
+        parts: list[str] = []
+        for n in dict.fromkeys(int(str(s).rsplit("/", 1)[-1]) for s, _p, _o in proof if str(s).startswith(prefix)):
+            part = loaded.case.participations[n - 1]
+            actor = next((a for a in loaded.case.actors if a.id == part.actor), None)
+            kind = self.ontology.vocabularies["kind"].values.get(actor.kind) if actor else None
+            stage = self.ontology.vocabularies["stage"].values.get(part.stage)
+            decision = self.ontology.vocabularies["decision"].values.get(part.decision)
+            who = f"{actor.label if actor else part.actor}" + (f" ({kind.label})" if kind else "")
+            parts.append(
+                f"the participation of {who} in {stage.label if stage else part.stage} has the decision right "
+                f"“{decision.label if decision else part.decision}”"
+            )
+        reason = "; ".join(parts) if parts else "the case facts below satisfy its axiom"
+        if str(node) == f"{CASE_BASE}{loaded.case.id}":
+            conclusion = f"the case {'reaches' if dc.rank is not None else 'is'} {dc.label}"
+        else:
+            conclusion = f"the role of {self._plain_node(node, loaded)} is {dc.label}"
+        sentence = f"{reason[0].upper()}{reason[1:]}, so {conclusion}"
+        cited = short_citation(self.class_sources.get(dc.iri) or [])
+        return sentence + (f" — {cited}." if cited else ".")
+
     def _fact_text(self, fact: tuple[Node, URIRef, Node], loaded: LoadedCase) -> str:
         s, p, o = fact
         if p == RDF.type:
@@ -92,7 +156,12 @@ class Classifier:
             text = self._fact_text(fact, loaded)
             if text not in seen:
                 seen.append(text)
-        return Explanation(axiom=self.axioms[dc.iri], facts=seen, source=self.class_sources[dc.iri])
+        return Explanation(
+            summary=self._summary(dc, node, proof, loaded),
+            axiom=self.axioms[dc.iri],
+            facts=seen,
+            source=self.class_sources[dc.iri],
+        )
 
     def _membership(self, dc: DefinedClass, node: URIRef, facts: object, loaded: LoadedCase) -> Membership:
         return Membership(
@@ -107,14 +176,19 @@ class Classifier:
         )
 
     def _change_text(self, change: Change, loaded: LoadedCase) -> str:
-        where = self._describe_node(change.node, loaded)
+        """A near miss's change in plain words, from the ontology's labels."""
+        where = self._plain_node(change.node, loaded)
         if change.prop is not None and change.wanted:
-            current = ", ".join(self._describe_node(c, loaded) for c in change.current) or "nothing"
+            current = ", ".join(self._plain_node(c, loaded) for c in change.current) or "nothing"
             wanted = " or ".join(self.ontology.label(w) for w in change.wanted)
-            text = f"{where} had {self.ontology.label(change.prop)} {wanted} instead of {current}"
+            text = f"the {self.ontology.label(change.prop)} of {where} were {wanted} instead of {current}"
             if "/participation/" in str(change.node):
-                text += " (or a new participation like it)"
+                text += " (or a new participation like it were added)"
             return text
+        if change.text.startswith("would need not to satisfy"):
+            return f"{where} were dropped"
+        if change.text.startswith("would need a new "):
+            return f"{where} had a new {change.text.removeprefix('would need a new ')}"
         return f"{where} {change.text}".strip()
 
     def _near_miss(self, dc: DefinedClass, node: URIRef, facts: object, loaded: LoadedCase) -> NearMiss | None:

@@ -127,6 +127,11 @@ class CompiledOntology:
                 **{**dc.__dict__, "requires": frozenset(self._requires(dc.expression, set()))}
             )
         self.vocabulary_facts = self._vocabulary_facts(ontology)
+        # properties a near miss may not change (cpk:fixedInNearMisses true), and their inverses
+        self.fixed: set[URIRef] = {
+            p for p, v in graph.subject_objects(CPK.fixedInNearMisses) if isinstance(p, URIRef) and bool(v.toPython())
+        }
+        self.fixed |= {inverse for inverse, prop in self.inverse_of.items() if prop in self.fixed}
 
     # ------------------------------------------------------------------ ontology structure
     @staticmethod
@@ -350,13 +355,19 @@ class CompiledOntology:
         if isinstance(expr, OneOf):
             return 1, [Change(node, None, (node,), expr.order, "")]
         if isinstance(expr, HasValue):
+            if expr.prop.iri in self.fixed:
+                return INF, []
             current = tuple(sorted(facts.values(node, expr.prop), key=str))
             wanted = (expr.value,) if isinstance(expr.value, URIRef) else ()
             return 1, [Change(node, expr.prop.iri, current, wanted, "")]
         if isinstance(expr, Some):
+            fixed = expr.prop.iri in self.fixed
             best: tuple[int, list[Change]] = (INF, [])
             for value in sorted(facts.values(node, expr.prop), key=str):
                 cost, changes = self.repair(expr.filler, value, facts, depth + 1)
+                if fixed and any(c.node == value and c.prop is None for c in changes):
+                    continue  # that would change the value of a fixed property
+
                 # a value-level change ("stage would be design") is reported on the edge
                 changes = [
                     Change(node, expr.prop.iri, (value,), c.wanted, c.text)
@@ -367,6 +378,8 @@ class CompiledOntology:
                 if cost < best[0]:
                     best = (cost, changes)
             if best[0] >= INF:
+                if fixed:
+                    return INF, []
                 return 3, [Change(node, expr.prop.iri, (), (), "would need a new " + self._short(expr))]
             return best
         total, changes = 0, []

@@ -10,6 +10,9 @@ from coprokg.validate import ValidationResult
 class Explanation(BaseModel):
     """Why a conclusion holds: the ontology axiom and the case facts that satisfy it."""
 
+    summary: str = Field(
+        default="", description="One plain sentence: the facts that decide it, the conclusion and its source."
+    )
     axiom: str = Field(description="The equivalent-class axiom, Manchester-like, with labels.")
     facts: list[str] = Field(description="The case facts the axiom matched, in words.")
     source: list[str] = Field(default_factory=list, description="dcterms:source of the class.")
