@@ -36,7 +36,7 @@ from coprokg.named_queries import named_queries
 from coprokg.namespaces import CASE_BASE, CPK
 from coprokg.ontology import VocabularyValue, default_ontology
 from coprokg.ontology_docs import STYLESHEET_PATH, local_name, ontology_html
-from coprokg.plots import accountability_graph_svg, level_labels, level_notations, overview
+from coprokg.plots import accountability_graph_svg, level_colours, level_labels, level_notations, overview
 from coprokg.result_tables import ResultTable, table_from_ntriples, table_from_sparql_json
 from coprokg.settings import Settings
 from coprokg.sources import bibliography
@@ -211,6 +211,20 @@ def error_page(request: Request, status: int, title: str, message: str) -> HTMLR
 
 
 # ---------------------------------------------------------------- static files and the ontology
+@router.get("/ui/levels.css", name="ui_levels_css")
+async def levels_css() -> Response:
+    """The colours of the power-transfer levels, one rule per level the ontology has (light to dark by rank)."""
+    rules = [
+        f".level-{notation} {{ background: {fill}; color: {text}; border-color: {fill}; }}"
+        for notation, (fill, text) in level_colours().items()
+    ]
+    return PlainTextResponse(
+        "\n".join(rules) + "\n",
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=300", **SECURITY_HEADERS},
+    )
+
+
 @router.get("/ui/static/{name}", name="ui_static")
 async def static_file(name: str) -> Response:
     """The UI's own stylesheet and script (vendored, nothing is fetched from elsewhere)."""
