@@ -43,18 +43,20 @@ def _expand(paths: Sequence[str]) -> list[Path]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from coprokg.paths import working_ontology_path
     from coprokg.quality.checks import run_checks
 
-    report = run_checks(Path(args.ontology) if args.ontology else None, reasoner=not args.no_reasoner)
+    path = Path(args.ontology) if args.ontology else working_ontology_path()
+    report = run_checks(path, reasoner=not args.no_reasoner)
     print(report.summary())
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
-    from coprokg.paths import ontology_path
+    from coprokg.paths import working_ontology_path
     from coprokg.turtle import is_normalized, normalize_file
 
-    files = [Path(p) for p in args.files] or [ontology_path()]
+    files = [Path(p) for p in args.files] or [working_ontology_path()]
     if args.check:
         changed = is_normalized(files)
         for path in changed:
@@ -159,12 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="ontology quality checks (SPARQL, shapes, OWL API DL profile, HermiT)")
-    p.add_argument("--ontology", help="ontology file (default: ontology/coprod.ttl)")
+    p.add_argument("--ontology", help="ontology file (default: ontology/coprod.ttl under the current directory)")
     p.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("normalize", help="rewrite Turtle files in canonical order")
-    p.add_argument("files", nargs="*", help="files (default: ontology/coprod.ttl)")
+    p.add_argument("files", nargs="*", help="files (default: ontology/coprod.ttl under the current directory)")
     p.add_argument("--check", action="store_true", help="only report files that are not normalised")
     p.set_defaults(func=cmd_normalize)
 

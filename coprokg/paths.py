@@ -1,9 +1,18 @@
-"""Where the project's data files are: the repository checkout, or ``COPROKG_HOME``."""
+"""Where the project's data files are: the repository checkout, or ``COPROKG_HOME``.
+
+The command line is the exception: files a user works on (``coprokg normalize``, ``coprokg check``)
+default to the ones under the current directory, see :func:`working_ontology_path`.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from coprokg.errors import InputError
+
+#: The ontology's place inside a checkout of the project.
+ONTOLOGY_FILE = Path("ontology") / "coprod.ttl"
 
 
 def project_root() -> Path:
@@ -15,7 +24,25 @@ def project_root() -> Path:
 
 
 def ontology_path() -> Path:
-    return project_root() / "ontology" / "coprod.ttl"
+    return project_root() / ONTOLOGY_FILE
+
+
+def working_ontology_path() -> Path:
+    """``ontology/coprod.ttl`` under the current directory, as an absolute path: the CLI's default.
+
+    A command that reads or rewrites the ontology a user is editing takes it from where it is run,
+    never from the checkout the installed package was installed from (``project_root``), so that
+    ``coprokg normalize`` in one checkout cannot rewrite another's file. Raises InputError if the
+    current directory has no such file.
+    """
+    path = Path.cwd() / ONTOLOGY_FILE
+    if not path.is_file():
+        raise InputError(
+            f"no {ONTOLOGY_FILE.as_posix()} in this directory (the default file); "
+            "run from the project's folder or name the file",
+            source=str(Path.cwd()),
+        )
+    return path
 
 
 def catalog_path() -> Path:

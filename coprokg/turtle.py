@@ -1,9 +1,18 @@
 """Deterministic Turtle serialisation, so that a Protégé save makes a small diff.
 
-Protégé and rdflib both write Turtle in an order of their own. ``write_canonical_turtle`` sorts
+Protégé and rdflib both write Turtle in an order of their own. ``canonical_turtle`` sorts
 prefixes, subjects, predicates and objects, inlines blank nodes (OWL restrictions are trees of
 blank nodes, referenced once) and writes RDF collections as ``( … )``. Running it on its own output
 changes nothing, which is what ``make normalize`` and its CI check rely on.
+
+RDF collections that OWL reads as sets (the operands of ``owl:oneOf``, ``owl:intersectionOf``,
+``owl:unionOf``, ``owl:members``, ``owl:distinctMembers``, ``owl:disjointUnionOf``, ``owl:hasKey``,
+``owl:withRestrictions``) are written with their members sorted by their written form (a nested
+class expression by its own canonical text): the OWL API keeps such operands in sets and writes them
+back in an order of its own. Every other collection (``owl:propertyChainAxiom``, ``owl:onProperties``,
+a list-valued annotation) keeps its order. Reordering a collection's members rewires its
+``rdf:first`` triples, so the graph is the same up to the list's blank nodes: isomorphic only when
+the members already were in that order, equal as OWL in every case.
 """
 
 from __future__ import annotations
@@ -35,6 +44,23 @@ _TYPE_ORDER = [
     str(OWL.DatatypeProperty),
     str(OWL.Class),
 ]
+
+
+# Objects of these predicates are RDF collections that OWL 2 maps to sets (OWL 2 Mapping to RDF
+# Graphs, table 1): their written order carries no meaning, so they are sorted.
+SET_VALUED_LIST_PREDICATES = frozenset(
+    str(p)
+    for p in (
+        OWL.oneOf,
+        OWL.intersectionOf,
+        OWL.unionOf,
+        OWL.members,
+        OWL.distinctMembers,
+        OWL.disjointUnionOf,
+        OWL.hasKey,
+        OWL.withRestrictions,
+    )
+)
 
 
 class TurtleFormatError(CoprokgError):
@@ -74,7 +100,8 @@ class _Writer:
             return f"{body}^^{self.iri(URIRef(lit.datatype))}"
         return body
 
-    def term(self, node: object, indent: int) -> str:
+    def term(self, node: object, indent: int, *, as_set: bool = False) -> str:
+        """``node`` as Turtle; a collection's members sorted by their written form if ``as_set``."""
         if isinstance(node, URIRef):
             if node == RDF.nil:
                 return "()"
@@ -84,7 +111,10 @@ class _Writer:
         if isinstance(node, BNode):
             items = self._collection(node)
             if items is not None:
-                return "( " + " ".join(self.term(i, indent) for i in items) + " )"
+                written = [self.term(i, indent) for i in items]
+                if as_set:
+                    written.sort()
+                return "( " + " ".join(written) + " )"
             return self.blank(node, indent)
         raise TurtleFormatError(f"cannot write RDF term {node!r}")
 
@@ -113,7 +143,8 @@ class _Writer:
         groups: dict[str, list[str]] = {}
         for p, o in self.graph.predicate_objects(subject):
             written_p = "a" if p == RDF.type else self.iri(URIRef(str(p)))
-            groups.setdefault(str(p), [written_p]).append(self.term(o, indent))
+            as_set = str(p) in SET_VALUED_LIST_PREDICATES
+            groups.setdefault(str(p), [written_p]).append(self.term(o, indent, as_set=as_set))
         lines = []
         for key in sorted(groups, key=lambda k: _predicate_key(k, groups[k][0])):
             written, *objects = groups[key]
