@@ -94,15 +94,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return worst
 
 
-def _print_classification(path: Path, result: object) -> None:
+def _print_classification(path: Path, result: object, stated: object = None) -> None:
+    from coprokg.cases.model import SourceClassification
     from coprokg.classify.result import Classification
 
     assert isinstance(result, Classification)
     print(f"{path}: {result.case_id}")
     print(f"  power transfer: {result.power_transfer} ({result.power_transfer_reading})")
+    if result.power_transfer_explanation:
+        print(f"    {result.power_transfer_explanation.summary}")
     for reading in result.readings:
         if not reading.default:
             print(f"  under the {reading.typology}: {reading.level}")
+    if isinstance(stated, SourceClassification) and stated.level and stated.level != result.power_transfer:
+        where = f"{stated.cite}, p. {stated.page}" if stated.page else stated.cite
+        agreeing = [r.reading for r in result.readings if not r.default and r.level == stated.level]
+        print(
+            f"  NOTE: the source states {stated.level} ({where}), not {result.power_transfer}"
+            + (f"; the {', '.join(agreeing)} reading agrees with it" if agreeing else "")
+        )
     if result.power_transfer_explanation:
         print(f"    because {result.power_transfer_explanation.axiom}")
         for fact in result.power_transfer_explanation.facts:
@@ -116,9 +126,7 @@ def _print_classification(path: Path, result: object) -> None:
         print(f"  role of {actor}: {', '.join(labels)}")
     for m in result.classes:
         if m.rank is None:
-            print(f"  {m.label}: {m.explanation.axiom}")
-            for fact in m.explanation.facts:
-                print(f"      - {fact}")
+            print(f"  {m.label}: {m.explanation.summary}")
     for risk in result.risks:
         print(f"  RISK: {risk.message}")
     for miss in result.near_misses:
@@ -133,13 +141,16 @@ def cmd_classify(args: argparse.Namespace) -> int:
     files = _expand(args.files)
     results = []
     status = EXIT_OK
+    stated: dict[Path, object] = {}
     for path in files:
         try:
-            result = classifier.classify(load_case(path), risks=not args.no_risks)
+            loaded = load_case(path)
+            result = classifier.classify(loaded, risks=not args.no_risks)
         except CoprokgError as exc:
             print(str(exc), file=sys.stderr)
             status = EXIT_ERROR
             continue
+        stated[path] = loaded.case.source_classification
         results.append((path, result))
     if args.format == "json":
         payload = [r.model_dump(mode="json") for _, r in results]
@@ -152,8 +163,22 @@ def cmd_classify(args: argparse.Namespace) -> int:
             print(f"{r.case_id[:45]:45} {r.power_transfer:16}{levels}{len(r.risks)}")
     else:
         for path, r in results:
-            _print_classification(path, r)
+            _print_classification(path, r, stated.get(path))
     return status
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from coprokg.agreement import compare, update_document
+    from coprokg.paths import cases_dir
+
+    agreement = compare(_expand(args.files or [str(cases_dir())]))
+    if args.update:
+        path = Path(args.update)
+        changed = update_document(path, agreement)
+        print(f"{path}: {'updated' if changed else 'unchanged'}")
+        return EXIT_OK
+    print(agreement.markdown())
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,6 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--no-risks", action="store_true", help="skip the risk shapes")
     p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("agreement", help="compare coprokg's levels with the levels the sources state, per reading")
+    p.add_argument("files", nargs="*", help="case files or directories (default: data/cases)")
+    p.add_argument("--update", metavar="FILE", help="rewrite the generated section of FILE (docs/classification.md)")
+    p.set_defaults(func=cmd_agreement)
 
     __import__("coprokg.cli_store", fromlist=["add_commands"]).add_commands(sub)
     return parser

@@ -107,7 +107,9 @@ class Classifier:
             return "the case"
         return self._describe_node(node, loaded)
 
-    def _summary(self, dc: DefinedClass, node: URIRef, proof: list[tuple[Node, URIRef, Node]], loaded: LoadedCase) -> str:
+    def _summary(
+        self, dc: DefinedClass, node: URIRef, proof: list[tuple[Node, URIRef, Node]], loaded: LoadedCase
+    ) -> str:
         """One plain sentence: who does what, so the case (or actor) is in the class — with the source."""
         prefix = f"{CASE_BASE}{loaded.case.id}/participation/"
         parts: list[str] = []
