@@ -52,7 +52,8 @@ class Source:
         """The entry as a reader's reference: authors (year). Title. Venue, volume(number), pages.
 
         >>> Source("k", "article", {"author": "Meijer, Albert", "year": "2016", "title": "Coproduction",
-        ...     "journal": "Public Administration Review", "volume": "9", "number": "4", "pages": "596--611"}).reference()
+        ...     "journal": "Public Administration Review", "volume": "9", "number": "4",
+        ...     "pages": "596--611"}).reference()
         'Meijer, Albert (2016). Coproduction. Public Administration Review 9(4), 596–611.'
         """
         f = {k: _plain(v) for k, v in self.fields.items()}

@@ -129,7 +129,9 @@ class CompiledOntology:
         self.vocabulary_facts = self._vocabulary_facts(ontology)
         # properties a near miss may not change (cpk:fixedInNearMisses true), and their inverses
         self.fixed: set[URIRef] = {
-            p for p, v in graph.subject_objects(CPK.fixedInNearMisses) if isinstance(p, URIRef) and bool(v.toPython())
+            p
+            for p, v in graph.subject_objects(CPK.fixedInNearMisses)
+            if isinstance(p, URIRef) and isinstance(v, Literal) and bool(v.toPython())
         }
         self.fixed |= {inverse for inverse, prop in self.inverse_of.items() if prop in self.fixed}
 
