@@ -1302,8 +1302,104 @@ ROLES = [
     ),
 ]
 
+# =================================================================================================
+# The actor-based reading (Brandsen & Pestoff 2006): cpk:ActorBasedCoProductionCase,
+# cpk:ActorBasedCoManagementCase, cpk:ActorBasedCoGovernanceCase — separated by who takes part, next
+# to the co-decision reading. The boundary cases are where the two readings part.
+# =================================================================================================
+
+ACTOR_BASED = [
+    example(
+        "contracted-shelter",
+        """
+        # A non-profit is contracted to run a shelter and carries out what the city decides.
+        :contracted-shelter a cpk:Case ; cpk:hasActor :contracted-shelter-ngo, :contracted-shelter-city ;
+            cpk:hasParticipation :contracted-shelter-p1, :contracted-shelter-p2 .
+        :contracted-shelter-ngo a cpk:Actor ; cpk:actorKind cpk:kind-third-sector-organisation .
+        :contracted-shelter-city a cpk:Actor ; cpk:actorKind cpk:kind-public-agency .
+        :contracted-shelter-p1 a cpk:Participation ; cpk:participant :contracted-shelter-ngo ;
+            cpk:atStage cpk:stage-delivery ; cpk:decisionRight cpk:decision-none .
+        :contracted-shelter-p2 a cpk:Participation ; cpk:participant :contracted-shelter-city ;
+            cpk:atStage cpk:stage-commissioning ; cpk:decisionRight cpk:decision-decides .
+        """,
+        yes(
+            "ActorBasedCoManagementCase",
+            "A third-sector organisation produces the service alongside the state: co-management under the "
+            "actor-based reading, whatever its say.",
+        ),
+        no(
+            "CoManagementCase",
+            "Under the co-decision reading the non-profit would have to co-decide in delivery; it only carries out.",
+        ),
+        no("ActorBasedCoProductionCase", "No citizen actor takes part in delivery, only an organisation."),
+        no("ActorBasedCoGovernanceCase", "No civic organisation takes part in commissioning or design."),
+    ),
+    example(
+        "individual-co-deciders",
+        """
+        # Individual residents vote on a participatory budget; the city carries the projects out.
+        :individual-co-deciders a cpk:Case ; cpk:hasActor :individual-co-deciders-residents,
+            :individual-co-deciders-city ;
+            cpk:hasParticipation :individual-co-deciders-p1, :individual-co-deciders-p2 .
+        :individual-co-deciders-residents a cpk:Actor ; cpk:actorKind cpk:kind-individual-citizen .
+        :individual-co-deciders-city a cpk:Actor ; cpk:actorKind cpk:kind-public-agency .
+        :individual-co-deciders-p1 a cpk:Participation ; cpk:participant :individual-co-deciders-residents ;
+            cpk:atStage cpk:stage-commissioning ; cpk:decisionRight cpk:decision-co-decides .
+        :individual-co-deciders-p2 a cpk:Participation ; cpk:participant :individual-co-deciders-city ;
+            cpk:atStage cpk:stage-delivery ; cpk:decisionRight cpk:decision-decides .
+        """,
+        yes("CoGovernanceCase", "Citizens co-decide in commissioning: co-governance under the co-decision reading."),
+        no(
+            "ActorBasedCoGovernanceCase",
+            "The actor-based reading asks for organised civil society in planning; individual residents are not.",
+        ),
+        no("ActorBasedCoManagementCase", "No civic organisation takes part in delivery."),
+    ),
+    example(
+        "consulted-association",
+        """
+        # A residents' association is consulted on a park's design; residents then maintain it.
+        :consulted-association a cpk:Case ; cpk:hasActor :consulted-association-assoc,
+            :consulted-association-city ;
+            cpk:hasParticipation :consulted-association-p1, :consulted-association-p2, :consulted-association-p3 .
+        :consulted-association-assoc a cpk:Actor ; cpk:actorKind cpk:kind-citizen-collective .
+        :consulted-association-city a cpk:Actor ; cpk:actorKind cpk:kind-public-agency .
+        :consulted-association-p1 a cpk:Participation ; cpk:participant :consulted-association-assoc ;
+            cpk:atStage cpk:stage-design ; cpk:decisionRight cpk:decision-consulted .
+        :consulted-association-p2 a cpk:Participation ; cpk:participant :consulted-association-assoc ;
+            cpk:atStage cpk:stage-delivery ; cpk:decisionRight cpk:decision-none .
+        :consulted-association-p3 a cpk:Participation ; cpk:participant :consulted-association-city ;
+            cpk:atStage cpk:stage-design ; cpk:decisionRight cpk:decision-decides .
+        """,
+        yes(
+            "ActorBasedCoGovernanceCase",
+            "A citizens' organisation has a voice (consulted) in design: it takes part in planning.",
+        ),
+        yes(
+            "ActorBasedCoProductionCase",
+            "The association's members, a citizen collective, maintain the park themselves.",
+        ),
+        no("CoGovernanceCase", "Being consulted confers no power: not co-governance under the co-decision reading."),
+    ),
+    example(
+        "informed-association",
+        """
+        # A neighbourhood association is only informed about the city's plans.
+        :informed-association a cpk:Case ; cpk:hasActor :informed-association-assoc ;
+            cpk:hasParticipation :informed-association-p1 .
+        :informed-association-assoc a cpk:Actor ; cpk:actorKind cpk:kind-third-sector-organisation .
+        :informed-association-p1 a cpk:Participation ; cpk:participant :informed-association-assoc ;
+            cpk:atStage cpk:stage-commissioning ; cpk:decisionRight cpk:decision-informed .
+        """,
+        no("ActorBasedCoGovernanceCase", "Being informed gives no voice in the decision, so it is not taking part."),
+        no("ActorBasedCoProductionCase", "Nobody produces any part of the service."),
+    ),
+]
+
+
 SECTIONS: dict[str, list[Example]] = {
     "power-transfer": POWER_TRANSFER,
+    "actor-based": ACTOR_BASED,
     "bh+bovaird": SERVICE_CYCLE,
     "nabatchi": NABATCHI,
     "roles": ROLES,
