@@ -44,6 +44,9 @@ $(VENDOR_STAMP): $(NPM_MANIFEST)
 	  cp swagger-ui-bundle.js swagger-ui.css favicon-32x32.png LICENSE NOTICE package.json $(CURDIR)/$(VENDOR)/swagger-ui/
 	cd $(NPM_DIR)/node_modules/redoc && \
 	  cp bundles/redoc.standalone.js bundles/redoc.standalone.js.LICENSE.txt LICENSE package.json $(CURDIR)/$(VENDOR)/redoc/
+	# Redoc's menu shows a logo from its CDN: leave its source empty (the image then hides itself)
+	sed -i 's#"https://cdn\.redoc\.ly/redoc/logo-mini\.svg"#""#' $(VENDOR)/redoc/redoc.standalone.js
+	! grep -q 'cdn\.redoc\.ly' $(VENDOR)/redoc/redoc.standalone.js
 	touch $@
 
 vendor: $(VENDOR_STAMP)
@@ -84,4 +87,4 @@ bench: install
 	$(VENV)/bin/pytest -m slow -q -s -p no:cacheprovider --ignore=tests/benchmarks
 
 clean:
-	rm -rf $(VENV) .build var test-artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .build $(VENDOR) var test-artifacts .mypy_cache .ruff_cache .pytest_cache
