@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 from coprokg.cases.load import LoadedCase
 from coprokg.classify.compiler import INF, Change, CompiledOntology, DefinedClass, Node
 from coprokg.classify.expressions import Named, render
-from coprokg.classify.result import Classification, Explanation, Membership, NearMiss
+from coprokg.classify.result import NO_LEVEL, NO_LEVEL_LABEL, Classification, Explanation, Membership, NearMiss
 from coprokg.namespaces import CASE_BASE, CPK, case_iri
 from coprokg.ontology import Ontology
 from coprokg.paths import ontology_path, shapes_dir
@@ -171,8 +171,8 @@ class Classifier:
         risk_results = self.risks.evaluate(loaded) if risks else []
         return Classification(
             case_id=loaded.case.id,
-            power_transfer=(top.notation or top.label) if top else "none",
-            power_transfer_label=top.label if top else "no transfer of power",
+            power_transfer=(top.notation or top.label) if top else NO_LEVEL,
+            power_transfer_label=top.label if top else NO_LEVEL_LABEL,
             power_transfer_explanation=top.explanation if top else None,
             levels=sorted(levels, key=lambda m: m.rank or 0),
             classes=memberships,

@@ -6,6 +6,9 @@ from pydantic import BaseModel, Field
 
 from coprokg.validate import ValidationResult
 
+NO_LEVEL = "none"  # the power transfer of a case that reaches no level
+NO_LEVEL_LABEL = "no transfer of power"
+
 
 class Explanation(BaseModel):
     """Why a conclusion holds: the ontology axiom and the case facts that satisfy it."""
