@@ -8,7 +8,7 @@ APT_PACKAGES := libowlapi-java default-jdk-headless chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages run serve load test lint typecheck pytest normalize check-normalized bench check clean
+.PHONY: install system-packages vendor run serve load test lint typecheck pytest normalize check-normalized bench check clean
 
 # Debian packages: the OWL API (profile check), a JDK (javac, HermiT) and Chromium (UI tests).
 system-packages:
@@ -26,7 +26,32 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end files of the API documentation pages (/docs: Swagger UI, /redoc: Redoc) from the npm
+# registry, at the exact versions of api/frontend/package-lock.json, copied into api/static/vendor/
+# (git-ignored); the npm tree itself stays in .build/npm. Nothing is fetched from a CDN at run time.
+VENDOR := api/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
+NPM_DIR := .build/npm
+NPM_MANIFEST := api/frontend/package.json api/frontend/package-lock.json
+
+$(VENDOR_STAMP): $(NPM_MANIFEST)
+	@command -v npm >/dev/null || $(MAKE) system-packages APT_PACKAGES="nodejs npm"
+	rm -rf $(NPM_DIR) $(VENDOR)
+	mkdir -p $(NPM_DIR) $(VENDOR)/swagger-ui $(VENDOR)/redoc
+	cp $(NPM_MANIFEST) $(NPM_DIR)/
+	npm ci --prefix $(NPM_DIR) --ignore-scripts --omit=peer --no-audit --no-fund --loglevel=error
+	cd $(NPM_DIR)/node_modules/swagger-ui-dist && \
+	  cp swagger-ui-bundle.js swagger-ui.css favicon-32x32.png LICENSE NOTICE package.json $(CURDIR)/$(VENDOR)/swagger-ui/
+	cd $(NPM_DIR)/node_modules/redoc && \
+	  cp bundles/redoc.standalone.js bundles/redoc.standalone.js.LICENSE.txt LICENSE package.json $(CURDIR)/$(VENDOR)/redoc/
+	# Redoc's menu shows a logo from its CDN: leave its source empty (the image then hides itself)
+	sed -i 's#"https://cdn\.redoc\.ly/redoc/logo-mini\.svg"#""#' $(VENDOR)/redoc/redoc.standalone.js
+	! grep -q 'cdn\.redoc\.ly' $(VENDOR)/redoc/redoc.standalone.js
+	touch $@
+
+vendor: $(VENDOR_STAMP)
+
+install: $(STAMP) $(VENDOR_STAMP)
 
 load: install
 	$(VENV)/bin/coprokg load
@@ -62,4 +87,4 @@ bench: install
 	$(VENV)/bin/pytest -m slow -q -s -p no:cacheprovider --ignore=tests/benchmarks
 
 clean:
-	rm -rf $(VENV) .build var test-artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .build $(VENDOR) var test-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import errors, openapi
 from api.middleware import BodyLimitMiddleware
-from api.routes import analysis, cases, docs, health, queries, sparql, ui, vocabulary
+from api.routes import analysis, cases, docs, export, health, queries, sparql, ui, vocabulary
 from coprokg.settings import Settings, load_settings
 from coprokg.store import GraphStore, open_store
 from coprokg.workers.analysis import AnalysisPool
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     app.state.store = store
     errors.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    for module in (sparql, cases, analysis, queries, vocabulary, health):
+    for module in (sparql, cases, analysis, queries, vocabulary, export, health):
         app.include_router(module.router)
     app.include_router(ui.router)
     docs.install(app)

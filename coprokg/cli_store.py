@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from coprokg.errors import QueryError
 from coprokg.settings import Settings, load_settings
@@ -46,19 +46,37 @@ def cmd_load(args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from coprokg.store import open_store
+RDF_EXPORTS = ("nquads", "trig", "jsonld")
+TABLE_EXPORTS = ("csv", "codebook-md", "codebook-csv")
 
-    store = open_store(_settings(args))
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from coprokg import export
+    from coprokg.store import GraphStore, open_store
+
+    def write(out: BinaryIO, store: GraphStore | None) -> None:
+        if args.format in RDF_EXPORTS:
+            assert store is not None
+            store.export(out, args.format)
+        elif args.format == "csv":
+            assert store is not None
+            out.write(export.cases_csv(store).encode("utf-8"))
+        elif args.format == "codebook-md":
+            out.write(export.codebook_markdown().encode("utf-8"))
+        else:
+            out.write(export.codebook_csv().encode("utf-8"))
+
+    store = None if args.format.startswith("codebook") else open_store(_settings(args))
     try:
         if args.output and args.output != "-":
             with open(args.output, "wb") as out:
-                store.export(out, args.format)
+                write(out, store)
         else:
-            store.export(sys.stdout.buffer, args.format)
+            write(sys.stdout.buffer, store)
             sys.stdout.flush()
     finally:
-        store.close()
+        if store is not None:
+            store.close()
     return EXIT_OK
 
 
@@ -152,9 +170,15 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("-v", "--verbose", action="store_true", help="report each graph and case")
     p.set_defaults(func=cmd_load)
 
-    p = subparsers.add_parser("export", help="dump the store as N-Quads or TriG")
+    p = subparsers.add_parser(
+        "export",
+        help="dump the store (N-Quads, TriG, JSON-LD), or the cases as a CSV table and its codebook",
+        description="nquads, trig, jsonld: every named graph of the store. csv: one row per participation with "
+        "its case's fields and power-transfer level (RFC 4180, UTF-8). codebook-md, codebook-csv: the table's "
+        "columns and their allowed values, from the ontology (no store needed).",
+    )
     p.add_argument("--store", help="embedded store directory")
-    p.add_argument("--format", choices=["nquads", "trig"], default="nquads")
+    p.add_argument("--format", choices=[*RDF_EXPORTS, *TABLE_EXPORTS], default="nquads")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
 

@@ -139,7 +139,7 @@ class GraphStore(ABC):
 
     @abstractmethod
     def export(self, out: BinaryIO, format_key: str = "nquads") -> None:
-        """Write every named graph as N-Quads (``nquads``) or TriG (``trig``)."""
+        """Write every named graph as N-Quads (``nquads``), TriG (``trig``) or JSON-LD (``jsonld``)."""
 
     @abstractmethod
     def ping(self) -> None:

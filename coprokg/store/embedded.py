@@ -39,7 +39,7 @@ from coprokg.sparql.worker import syntax_error_reply
 from coprokg.store.base import GraphStore, QueryRequest, reply_error, solution_rows
 from coprokg.workers.pool import QueryWorkerPool
 
-_DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+_DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
 
 
 class EmbeddedStore(GraphStore):

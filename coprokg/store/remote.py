@@ -236,7 +236,7 @@ class RemoteStore(GraphStore):
             self._post_update(text, field="update")
 
     def export(self, out: BinaryIO, format_key: str = "nquads") -> None:
-        formats = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+        formats = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
         if format_key not in formats:
             raise QueryError("unknown export format", field="format", allowed=sorted(formats))
         rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -1,4 +1,4 @@
-"""/classify, /validate, /ontology, /shapes, /queries, /healthz and the OpenAPI docs."""
+"""/classify, /validate, /ontology, /shapes, /queries, /healthz and the OpenAPI document (pages: test_docs.py)."""
 
 from __future__ import annotations
 
@@ -82,14 +82,6 @@ def test_ontology_is_html_for_browsers_and_turtle_for_programs(client: TestClien
     assert client.get("/ontology", headers={"Accept": browser}).headers["content-type"].startswith("text/html")
     for accept in ("*/*", "text/turtle"):
         assert client.get("/ontology", headers={"Accept": accept}).headers["content-type"].startswith("text/turtle")
-
-
-def test_openapi_docs_need_no_cdn(client: TestClient) -> None:
-    page = client.get("/docs")
-    assert page.status_code == 200
-    assert "cdn" not in page.text.lower() and "/docs-assets/swagger-ui-bundle.js" in page.text
-    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
-    assert client.get("/openapi.json").json()["info"]["title"] == "coprokg"
 
 
 def test_named_queries(client: TestClient) -> None:

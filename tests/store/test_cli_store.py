@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -45,3 +46,31 @@ def test_load_reports_a_bad_case_and_loads_the_rest(tmp_path: Path, capsys: pyte
     assert main(["load", "--store", str(tmp_path / "store"), "--cases", str(cases)]) == 1
     captured = capsys.readouterr()
     assert "broken.json" in captured.err and "1 failed" in captured.out
+
+
+def test_export_table_codebook_and_jsonld(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(cases_dir() / "buurt-bestuurt-rotterdam.json", cases)
+    store = str(tmp_path / "store")
+    assert main(["load", "--store", store, "--cases", str(cases)]) == 0
+    capsys.readouterr()
+
+    table = tmp_path / "cases.csv"
+    assert main(["export", "--store", store, "--format", "csv", "-o", str(table)]) == 0
+    with table.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 7 and {r["case_id"] for r in rows} == {"buurt-bestuurt-rotterdam"}
+    assert {r["power_transfer"] for r in rows} == {"co-governance"}
+    assert ("residents", "commissioning", "co-decides") in {(r["actor_id"], r["stage"], r["decision"]) for r in rows}
+
+    # the codebook needs no store
+    assert main(["export", "--format", "codebook-md"]) == 0
+    assert "## decision" in capsys.readouterr().out
+    assert main(["export", "--format", "codebook-csv"]) == 0
+    assert capsys.readouterr().out.startswith("position,column,type,meaning,term,value_class,value,")
+
+    dump = tmp_path / "dump.jsonld"
+    assert main(["export", "--store", store, "--format", "jsonld", "-o", str(dump)]) == 0
+    quads = list(ox.parse(path=str(dump), format=ox.RdfFormat.JSON_LD))
+    assert any(q.graph_name.value.endswith("/case/buurt-bestuurt-rotterdam") for q in quads)  # type: ignore[union-attr]
