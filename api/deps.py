@@ -13,12 +13,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
-from coprokg.cases.limits import decode_text
-from coprokg.cases.load import MEDIA_TYPES
+from coprokg.cases import MEDIA_TYPES, decode_text
 from coprokg.settings import Settings
-from coprokg.sparql.formats import media_type_of
+from coprokg.sparql import media_type_of
 from coprokg.store import GraphStore
-from coprokg.workers.analysis import AnalysisPool
+from coprokg.workers import AnalysisPool
 
 T = TypeVar("T")
 DISCONNECT_POLL = 0.1

@@ -14,12 +14,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from api import errors, openapi
+from api import errors, openapi, ui
 from api.middleware import BodyLimitMiddleware
-from api.routes import analysis, cases, docs, export, health, queries, sparql, ui, vocabulary
+from api.routes import analysis, cases, docs, export, health, queries, sparql, vocabulary
 from coprokg.settings import Settings, load_settings
 from coprokg.store import GraphStore, open_store
-from coprokg.workers.analysis import AnalysisPool
+from coprokg.workers import AnalysisPool
 
 log = logging.getLogger("coprokg.api")
 DESCRIPTION = """A knowledge graph of citizen coproduction of public services: a SPARQL 1.1 Protocol

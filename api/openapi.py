@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api.errors import ErrorBody
-from coprokg.cases.model import Case
+from coprokg.cases import Case
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 _DESCRIPTIONS = {

@@ -9,6 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+__all__ = [
+    "CaseFormatError",
+    "CaseNotConforming",
+    "CaseNotFound",
+    "ConfigurationError",
+    "CoprokgError",
+    "InputError",
+    "LimitExceeded",
+    "MemoryLimitExceeded",
+    "NotAcceptable",
+    "OntologyError",
+    "QualityCheckFailed",
+    "QueryError",
+    "QueryRefused",
+    "QueryTimeout",
+    "ResourceExhausted",
+    "StoreError",
+    "StoreUnavailable",
+    "WorkCancelled",
+    "WorkTimeout",
+    "error_from_wire",
+    "error_to_wire",
+]
+
 
 class CoprokgError(Exception):
     """Root of all coprokg errors."""

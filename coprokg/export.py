@@ -36,6 +36,29 @@ from coprokg.ontology import FIELD_VOCABULARIES, Ontology, default_ontology
 from coprokg.store.base import GraphStore, literal
 from coprokg.store.records import CASE_GRAPH_PREFIX, RECORD, triples_to_graph
 
+__all__ = [
+    "BASE_COLUMNS",
+    "CODEBOOK_CSV_HEADER",
+    "CSV_MEDIA_TYPE",
+    "JOIN",
+    "JSONLD_MEDIA_TYPE",
+    "MARKDOWN_MEDIA_TYPE",
+    "CodebookEntry",
+    "Column",
+    "StoredCase",
+    "Value",
+    "case_graph_quads",
+    "cases_csv",
+    "cases_table",
+    "codebook",
+    "codebook_csv",
+    "codebook_markdown",
+    "columns",
+    "level_columns",
+    "stored_cases",
+    "whole_store_jsonld",
+]
+
 JOIN = ";"  # separator of the values of a multi-valued cell
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
 MARKDOWN_MEDIA_TYPE = "text/markdown; charset=utf-8"

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+__all__ = [
+    "QUERIES_DIR",
+    "NamedQuery",
+    "named_queries",
+]
+
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
 

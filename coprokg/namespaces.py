@@ -4,6 +4,25 @@ from __future__ import annotations
 
 from rdflib import Namespace, URIRef
 
+__all__ = [
+    "CASE_BASE",
+    "CPK",
+    "CV",
+    "GRAPH_BASE",
+    "ONTOLOGY_GRAPH",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "PROV",
+    "SHAPES_GRAPH",
+    "VANN",
+    "accountability_iri",
+    "actor_iri",
+    "case_graph",
+    "case_iri",
+    "participation_iri",
+    "source_iri",
+]
+
 CPK = Namespace("https://w3id.org/coprokg/ontology#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/coprokg/ontology")
 CASE_BASE = "https://w3id.org/coprokg/case/"

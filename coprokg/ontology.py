@@ -19,6 +19,18 @@ from coprokg.errors import CaseFormatError, OntologyError
 from coprokg.namespaces import CPK
 from coprokg.paths import ontology_path
 
+__all__ = [
+    "DCTERMS_SOURCE",
+    "FIELD_VOCABULARIES",
+    "Ontology",
+    "PowerLevel",
+    "Typology",
+    "Vocabulary",
+    "VocabularyValue",
+    "default_ontology",
+    "parse_turtle",
+]
+
 DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
 
 # Case-format field -> the ontology class whose individuals are its allowed values.

@@ -11,6 +11,16 @@ from pathlib import Path
 
 from coprokg.errors import InputError
 
+__all__ = [
+    "ONTOLOGY_FILE",
+    "cases_dir",
+    "catalog_path",
+    "ontology_path",
+    "project_root",
+    "shapes_dir",
+    "working_ontology_path",
+]
+
 #: The ontology's place inside a checkout of the project.
 ONTOLOGY_FILE = Path("ontology") / "coprod.ttl"
 

@@ -19,6 +19,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from coprokg.cases.limits import CaseLimits
 from coprokg.errors import ConfigurationError
 
+__all__ = [
+    "MIN_TOKEN_LENGTH",
+    "Settings",
+    "load_settings",
+]
+
 MIN_TOKEN_LENGTH = 16
 
 

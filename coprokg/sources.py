@@ -17,6 +17,13 @@ from pathlib import Path
 from coprokg.errors import InputError
 from coprokg.paths import project_root
 
+__all__ = [
+    "SCHOLARLY_TYPES",
+    "Source",
+    "bibliography",
+    "parse_bibliography",
+]
+
 SCHOLARLY_TYPES = frozenset({"article", "book", "incollection", "inproceedings", "thesis", "report"})
 _ENTRY = re.compile(r"^@(\w+)\{([^,\s]+),", re.M)
 _FIELD = re.compile(r"(\w+)\s*=\s*\{")

@@ -22,6 +22,17 @@ from coprokg.namespaces import CASE_BASE, CPK
 from coprokg.ontology import Ontology, default_ontology
 from coprokg.paths import shapes_dir
 
+__all__ = [
+    "CASE_SHAPE_FILES",
+    "PROPERTY_FIELDS",
+    "Severity",
+    "ValidationReport",
+    "ValidationResult",
+    "field_of",
+    "validate_case",
+    "vocabulary_digest",
+]
+
 CASE_SHAPE_FILES = ("case.ttl", "risks.ttl")
 
 # RDF property -> field name in the case format, to turn a SHACL path into a JSON field path.

@@ -11,12 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AnalysisDep, CaseBody, SettingsDep, StoreDep, WriteAccess, bounded
 from api.errors import ApiError
-from coprokg.cases.convert import graph_to_case
-from coprokg.errors import CaseNotFound, NotAcceptable
+from coprokg.cases import graph_to_case
+from coprokg.errors import CaseNotFound, NotAcceptable, QueryError
 from coprokg.ontology import default_ontology
-from coprokg.sparql import formats
-from coprokg.sparql.results import write_graph
-from coprokg.store.records import triples_to_graph
+from coprokg.sparql import formats, write_graph
+from coprokg.store import CaseQuery, triples_to_graph
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -67,33 +66,44 @@ class CaseStored(BaseModel):
     classification_url: str
 
 
-def _domain_iri(domain: str) -> str:
-    vocab = default_ontology().vocabularies["domain"]
-    value = vocab.values.get(domain)
-    if value is None:
-        raise ApiError(422, f"unknown policy domain {domain!r}", field="domain", allowed=vocab.notations)
-    return str(value.iri)
-
-
 @router.get("", name="list_cases", response_model=CaseList)
 async def list_cases(
     store: StoreDep,
     request: Request,
-    domain: Annotated[str | None, Query(description="Policy domain notation, e.g. public-safety.")] = None,
+    domain: Annotated[
+        str | None, Query(description="Policy domain notation, e.g. public-safety (its narrower domains included).")
+    ] = None,
     country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")] = None,
     level: Annotated[
         str | None, Query(description="Power-transfer level (a notation of the ontology's default reading, or 'none').")
     ] = None,
+    role: Annotated[
+        str | None, Query(description="A citizen role some actor of the case plays, e.g. CoproducerRole.")
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Words that the id, title or description contain.")
+    ] = None,
+    sort: Annotated[str, Query(description="id, title, country, domain or level (by rank).")] = "id",
+    order: Annotated[str, Query(pattern="^(asc|desc)$", description="asc or desc.")] = "asc",
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CaseList:
-    """Stored cases ordered by id, filtered by domain, country and power-transfer level."""
-    domain_iri = _domain_iri(domain) if domain is not None else None
-    if level is not None and level not in (levels := default_ontology().level_notations()):
-        raise ApiError(422, f"unknown power-transfer level {level!r}", field="level", allowed=levels)
-    page = await run_in_threadpool(
-        store.list_cases, domain_iri=domain_iri, country=country, level=level, offset=offset, limit=limit
+    """Stored cases matching every filter given, sorted and paged, with the total (the case list page asks the same)."""
+    query = CaseQuery(
+        domain=domain,
+        country=country,
+        level=level,
+        role=role,
+        text=q,
+        sort=sort,
+        descending=order == "desc",
+        offset=offset,
+        limit=limit,
     )
+    try:
+        page = await run_in_threadpool(store.find_cases, query)
+    except QueryError as exc:  # a filter value the ontology does not know: the same 422 as a malformed one
+        raise ApiError(422, exc.message, field=exc.field, allowed=exc.allowed) from None
     base = str(request.url_for("get_case", case_id="x"))[:-1]
     return CaseList(
         total=page.total,

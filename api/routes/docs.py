@@ -23,7 +23,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
-from api.routes import ui
+from api.ui import render as ui
 
 router = APIRouter(include_in_schema=False)
 

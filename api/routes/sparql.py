@@ -18,9 +18,7 @@ from api.deps import SettingsDep, StoreDep, authorize_write, read_text_body
 from api.errors import ApiError
 from coprokg.errors import NotAcceptable
 from coprokg.settings import Settings
-from coprokg.sparql import formats
-from coprokg.sparql.formats import GRAPH_FORMATS, SOLUTION_FORMATS, negotiate
-from coprokg.sparql.results import write_graph
+from coprokg.sparql import GRAPH_FORMATS, SOLUTION_FORMATS, formats, negotiate, write_graph
 from coprokg.store import GraphStore, QueryRequest
 
 router = APIRouter(tags=["sparql"])

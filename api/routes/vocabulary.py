@@ -10,11 +10,10 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.routes import ui
+from api.ui import ontology_page as ui_ontology
 from coprokg.errors import NotAcceptable
 from coprokg.paths import ontology_path, shapes_dir
-from coprokg.sparql import formats
-from coprokg.sparql.results import write_graph
+from coprokg.sparql import formats, write_graph
 
 router = APIRouter(tags=["ontology"])
 RDF_FORMATS = formats.GRAPH_FORMATS
@@ -51,7 +50,7 @@ def _respond(request: Request, paths: list[Path], what: str) -> Response:
 async def get_ontology(request: Request) -> Response:
     """The coprokg ontology (Turtle by default; N-Triples, RDF/XML, JSON-LD by `Accept`; HTML for browsers)."""
     if formats.negotiate(request.headers.get("accept"), (*RDF_FORMATS, HTML)) is HTML:
-        return await run_in_threadpool(ui.ontology_page)
+        return await run_in_threadpool(ui_ontology.ontology_page)
     return _respond(request, [ontology_path()], "ontology")
 
 

@@ -18,7 +18,8 @@ from typing import Any
 from coprokg.cases.load import LoadedCase, case_from_dict, load_case
 from coprokg.cases.model import Case
 from coprokg.classify.classifier import Classifier, default_classifier
-from coprokg.classify.result import Classification, Explanation, Membership, NearMiss
+from coprokg.classify.expressions import parse_expression, render
+from coprokg.classify.result import Classification, Explanation, Membership, NearMiss, Reading
 
 
 def classify_case(
@@ -49,6 +50,9 @@ __all__ = [
     "Explanation",
     "Membership",
     "NearMiss",
+    "Reading",
     "classify_case",
     "default_classifier",
+    "parse_expression",
+    "render",
 ]

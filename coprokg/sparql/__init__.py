@@ -3,3 +3,18 @@ capped result writers (``results``) and the time-limited query workers (``pool``
 
 Kept free of heavy imports: query worker processes import from here at start-up.
 """
+
+from coprokg.sparql import formats
+from coprokg.sparql.formats import GRAPH_FORMATS, SOLUTION_FORMATS, media_type_of, negotiate
+from coprokg.sparql.results import PREFIXES, XSD_STRING, write_graph
+
+__all__ = [
+    "GRAPH_FORMATS",
+    "PREFIXES",
+    "SOLUTION_FORMATS",
+    "XSD_STRING",
+    "formats",
+    "media_type_of",
+    "negotiate",
+    "write_graph",
+]

@@ -13,20 +13,26 @@ from __future__ import annotations
 from coprokg.settings import Settings
 from coprokg.store.base import CasePage, CaseSummary, GraphStore, QueryRequest
 from coprokg.store.embedded import EmbeddedStore
-from coprokg.store.records import CaseRecord, build_record, classification_graph
+from coprokg.store.finding import CaseQuery, CitizenRole, citizen_roles, domain_family
+from coprokg.store.records import CaseRecord, build_record, classification_graph, triples_to_graph
 from coprokg.store.remote import RemoteStore
 
 __all__ = [
     "CasePage",
+    "CaseQuery",
     "CaseRecord",
     "CaseSummary",
+    "CitizenRole",
     "EmbeddedStore",
     "GraphStore",
     "QueryRequest",
     "RemoteStore",
     "build_record",
+    "citizen_roles",
     "classification_graph",
+    "domain_family",
     "open_store",
+    "triples_to_graph",
 ]
 
 

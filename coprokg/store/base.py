@@ -21,6 +21,7 @@ from coprokg.errors import NotAcceptable, QueryError, QueryRefused, StoreError
 from coprokg.namespaces import CPK, GRAPH_BASE, case_iri
 from coprokg.ontology import default_ontology
 from coprokg.sparql.results import RenderedResult
+from coprokg.store.finding import CaseQuery, case_query_sparql
 from coprokg.store.records import CASE_GRAPH_PREFIX, RECORD, CaseRecord, case_graph_iri, classification_graph
 
 
@@ -271,6 +272,43 @@ class GraphStore(ABC):
             )
         items = list(seen.values())
         return CasePage(total=len(items), offset=offset, limit=limit, items=items[offset : offset + limit])
+
+    def find_cases(self, query: CaseQuery) -> CasePage:
+        """One page of the cases matching ``query``, with the total: filtered, sorted and paged by the store."""
+        select, count = case_query_sparql(query, prefixes=PREFIXES, case_graph_prefix=CASE_GRAPH_PREFIX)
+        total_rows = self.select(count)
+        total = int(total_rows[0]["n"].value) if total_rows and "n" in total_rows[0] else 0
+        items: dict[str, CaseSummary] = {}
+        for row in self.select(select):
+            case_id = str(row["id"].value)
+            if case_id in items:
+                continue
+            items[case_id] = CaseSummary(
+                id=case_id,
+                title=str(row["title"].value) if "title" in row else None,
+                domain=str(row["domain"].value) if "domain" in row else None,
+                country=str(row["country"].value) if "country" in row else None,
+                power_transfer=str(row["level"].value) if "level" in row else None,
+                warnings=int(row["warnings"].value) if "warnings" in row else 0,
+            )
+        return CasePage(total=total, offset=query.offset, limit=query.limit, items=list(items.values()))
+
+    def case_facets(self) -> dict[str, dict[str, int]]:
+        """How many stored cases have each country, policy domain and power-transfer level (values in use only)."""
+        facets: dict[str, dict[str, int]] = {"country": {}, "domain": {}, "level": {}}
+        patterns = {
+            "country": "GRAPH ?g { ?case a cpk:Case ; cpk:country ?value }",
+            "domain": "GRAPH ?g { ?case a cpk:Case ; cpk:policyDomain ?d } GRAPH ?og { ?d skos:notation ?value }",
+            "level": "GRAPH ?g { ?case a cpk:Case } GRAPH ?cg { ?case cpkr:powerTransferLevel ?value }",
+        }
+        for name, pattern in patterns.items():
+            rows = self.select(
+                f"{PREFIXES}PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+                f"SELECT ?value (COUNT(DISTINCT ?case) AS ?n) WHERE {{ {pattern} "
+                f"FILTER(STRSTARTS(STR(?g), {literal(CASE_GRAPH_PREFIX)})) }} GROUP BY ?value"
+            )
+            facets[name] = {str(r["value"].value): int(r["n"].value) for r in rows if "value" in r}
+        return facets
 
     # ------------------------------------------------------------------ ontology, shapes, metadata
     def replace_graph(self, graph: str, triples: Sequence[ox.Triple], *, digest: str | None = None) -> None:

@@ -10,6 +10,12 @@ refuses its allocations and the process dies). The pool replaces a killed worker
 * ``analysis`` — case workers: load, validate and classify a case with the library.
 """
 
+from coprokg.workers.analysis import AnalysisPool
 from coprokg.workers.pool import QueryWorkerPool, WorkerPool, limit_memory
 
-__all__ = ["QueryWorkerPool", "WorkerPool", "limit_memory"]
+__all__ = [
+    "AnalysisPool",
+    "QueryWorkerPool",
+    "WorkerPool",
+    "limit_memory",
+]

@@ -10,15 +10,15 @@ import re
 from typing import Any
 
 import pytest
+from coprokg.store import domain_family
+from api.ui.ontology_docs import local_name
 from fastapi.testclient import TestClient
 from htmlkit import Element, duplicate_ids, parse, unlabelled_controls
 from rdflib import OWL, RDF, URIRef
 from uikit import TOKEN
 
-from coprokg.case_filters import domain_family
 from coprokg.named_queries import named_queries
 from coprokg.ontology import default_ontology
-from coprokg.ontology_docs import local_name
 
 pytest_plugins = ["uifixtures"]
 BUURT = "buurt-bestuurt-rotterdam"
@@ -81,12 +81,51 @@ def classify(client: TestClient, data: dict[str, Any], status: int = 200, **extr
 
 # ---------------------------------------------------------------- cases
 def test_home_lists_every_stored_case(ui_client: TestClient) -> None:
+    """Page by page (50 a page), the list shows every stored case once, with the total on each page."""
     total = ui_client.get("/cases", params={"limit": 500}).json()["total"]
     for path in ("/", "/ui/cases"):
         doc = html(ui_client.get(path))
-        assert len(case_rows(doc)) == total >= 59
-        assert f"/ui/cases/{BUURT}" in [a.get("href") for a in doc.find_all("a")]
-        assert doc.by_id("case-count").text() == f"{total} cases."
+        assert doc.by_id("case-count").text().startswith(f"{total} cases.")
+        seen: list[str] = []
+        url: str | None = path
+        while url is not None:
+            doc = html(ui_client.get(url))
+            assert doc.by_id("case-count").text().startswith(f"{total} cases.")
+            seen += row_ids(doc)
+            following = doc.find("a", rel="next")
+            url = following.get("href") if following is not None else None
+        assert len(seen) == len(set(seen)) == total >= 59
+        assert BUURT in seen
+
+
+def test_cases_page_and_api_find_the_same_cases(ui_client: TestClient) -> None:
+    """Search, filters and sorting: the page shows what GET /cases returns, in the same order."""
+    for params in (
+        {"q": "participatory budget", "sort": "title"},
+        {"domain": "public-safety", "sort": "country"},
+        {"level": "co-governance", "sort": "level", "order": "desc"},
+        {"role": "CoproducerRole", "q": "water", "sort": "id"},
+    ):
+        api = ui_client.get("/cases", params={**params, "limit": 500}).json()
+        page = html(ui_client.get("/ui/cases", params=params))
+        assert row_ids(page) == [item["id"] for item in api["items"]][:50], params
+        assert page.by_id("case-count").text().startswith(f"{api['total']} of ")
+    budgets = {c["id"] for c in ui_client.get("/cases", params={"q": "Participatory BUDGET"}).json()["items"]}
+    assert {"porto-alegre-participatory-budgeting", "seoul-participatory-budgeting"} <= budgets
+    assert BUURT not in budgets  # both words must occur, in any case
+    titles = [
+        c["title"].casefold() for c in ui_client.get("/cases", params={"sort": "title", "limit": 500}).json()["items"]
+    ]
+    assert titles == sorted(titles)
+
+
+def test_menus_offer_values_in_use_with_counts_and_country_names(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/cases"))
+    countries = [o.text() for o in doc.by_id("filter-country").find_all("option")]
+    assert any(text.startswith("Netherlands (") for text in countries)
+    assert not any(text.startswith("Niger") for text in countries)  # NE is not in use
+    levels = [o.text() for o in doc.by_id("filter-level").find_all("option")][1:]
+    assert all(text.rsplit("(", 1)[1].rstrip(")").isdigit() for text in levels)
 
 
 def test_cases_filters_are_a_get_form(ui_client: TestClient) -> None:
@@ -95,7 +134,7 @@ def test_cases_filters_are_a_get_form(ui_client: TestClient) -> None:
     assert form is not None and form.get("method") == "get" and form.get("action") == "/ui/cases"
     assert {s.get("name") for s in form.find_all("select")} == {"domain", "country", "level", "role"}
 
-    safety = html(ui_client.get("/ui/cases", params={"domain": "public-safety"}))
+    safety = html(ui_client.get("/ui/cases", params={"domain": "public-safety", "sort": "id"}))
     family = domain_family("public-safety")
     api_rows = ui_client.get("/cases", params={"limit": 500}).json()["items"]
     expected = sorted(c["id"] for c in api_rows if c["domain"] in family)
@@ -103,7 +142,7 @@ def test_cases_filters_are_a_get_form(ui_client: TestClient) -> None:
     assert any(c["domain"] == "police-services" for c in api_rows if c["id"] in expected)  # groups count too
     assert safety.by_id("case-count").text().startswith(f"{len(expected)} of ")
 
-    governance_nl = html(ui_client.get("/ui/cases", params={"level": "co-governance", "country": "nl"}))
+    governance_nl = html(ui_client.get("/ui/cases", params={"level": "co-governance", "country": "nl", "sort": "id"}))
     expected = sorted(c["id"] for c in api_rows if c["power_transfer"] == "co-governance" and c["country"] == "NL")
     assert row_ids(governance_nl) == expected and BUURT in expected
 
@@ -262,7 +301,7 @@ def test_save_uses_the_token_and_the_write_path(ui_client: TestClient, ui_readon
     assert TOKEN not in ui_client.post("/ui/classify", data={**data, "action": "save", "token": TOKEN}).text
     stored = ui_client.get(f"/cases/{case_id}/classification").json()
     assert stored["power_transfer"] == "co-governance"
-    assert case_id in row_ids(html(ui_client.get("/ui/cases", params={"level": "co-governance"})))
+    assert case_id in row_ids(html(ui_client.get("/ui/cases", params={"level": "co-governance", "q": case_id})))
 
     again = classify(ui_client, data, 409, action="save", token=TOKEN)
     assert "already stored" in again.by_id("err-case_id").text()

@@ -22,13 +22,14 @@ from markupsafe import Markup, escape
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from coprokg.classify.expressions import parse_expression, render
+from coprokg.classify import parse_expression, render
 from coprokg.errors import OntologyError
 from coprokg.namespaces import CPK, ONTOLOGY_IRI, VANN
 from coprokg.ontology import Ontology, default_ontology
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-STYLESHEET_PATH = TEMPLATES_DIR / "ontology.css"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STYLESHEET_PATH = STATIC_DIR / "ontology.css"
 BIBO_STATUS = URIRef("http://purl.org/ontology/bibo/status")
 
 # Header fields in the order a reader looks for them; any other header triple is listed after.

@@ -18,12 +18,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import Literal
 
-from coprokg.cases.model import Case
+from api.ui.result_tables import solution_values
+from coprokg.cases import Case
 from coprokg.named_queries import named_queries
 from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology, default_ontology
-from coprokg.result_tables import solution_values
-from coprokg.store.base import GraphStore, QueryRequest
+from coprokg.store import GraphStore, QueryRequest
 
 LEVEL_QUERY = "level-by-domain-and-country"
 # A sequential scale, light to dark, each fill with a text colour that keeps 4.5:1 contrast on it;

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from coprokg.sparql.results import PREFIXES, XSD_STRING
+from coprokg.sparql import PREFIXES, XSD_STRING
 
 LinkFunction = Callable[[str], str | None]
 GRAPH_COLUMNS = ["subject", "predicate", "object"]
