@@ -7,6 +7,7 @@ store's path.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -77,6 +78,37 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         if store is not None:
             store.close()
+    return EXIT_OK
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    """Find stored cases as the API and the case list page do (one ``find_cases``)."""
+    from coprokg.store import CaseQuery, open_store
+
+    query = CaseQuery(
+        domain=args.domain,
+        country=args.country.upper() if args.country else None,
+        level=args.level,
+        role=args.role,
+        text=args.text,
+        sort=args.sort,
+        descending=args.desc,
+        offset=args.offset,
+        limit=args.limit,
+    )
+    store = open_store(_settings(args, query_workers=1))
+    try:
+        page = store.find_cases(query)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"total": page.total, "items": [item.__dict__ for item in page.items]}, indent=2))
+        return EXIT_OK
+    print(f"{page.total} case{'s' if page.total != 1 else ''} match", file=sys.stderr)
+    for item in page.items:
+        print(
+            f"{item.id}\t{item.country or '-'}\t{item.domain or '-'}\t{item.power_transfer or '-'}\t{item.title or ''}"
+        )
     return EXIT_OK
 
 
@@ -181,6 +213,20 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--format", choices=[*RDF_EXPORTS, *TABLE_EXPORTS], default="nquads")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=cmd_export)
+
+    p = subparsers.add_parser("cases", help="find stored cases by domain, country, level, role and words")
+    p.add_argument("text", nargs="?", help="words the id, title or description contain")
+    p.add_argument("--domain", help="policy domain notation (narrower domains included)")
+    p.add_argument("--country", help="ISO 3166-1 alpha-2 code")
+    p.add_argument("--level", help="power-transfer level")
+    p.add_argument("--role", help="a citizen role some actor plays, e.g. CoproducerRole")
+    p.add_argument("--sort", default="id", help="id, title, country, domain or level")
+    p.add_argument("--desc", action="store_true", help="descending order")
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--json", action="store_true", help="JSON instead of tab-separated lines")
+    p.add_argument("--store", help="embedded store directory")
+    p.set_defaults(func=cmd_cases)
 
     p = subparsers.add_parser("query", help="run a SPARQL query on the store (with the service's limits)")
     p.add_argument("query", nargs="?", help="the query text")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -74,3 +75,22 @@ def test_export_table_codebook_and_jsonld(tmp_path: Path, capsys: pytest.Capture
     assert main(["export", "--store", store, "--format", "jsonld", "-o", str(dump)]) == 0
     quads = list(ox.parse(path=str(dump), format=ox.RdfFormat.JSON_LD))
     assert any(q.graph_name.value.endswith("/case/buurt-bestuurt-rotterdam") for q in quads)  # type: ignore[union-attr]
+
+
+def test_cases_command_finds_as_the_api_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`coprokg cases` asks the store's one find_cases: narrower domains, words, sorting, the total."""
+    from coprokg.cli import main
+
+    store = tmp_path / "store"
+    assert main(["load", "--store", str(store)]) == 0
+    capsys.readouterr()
+    assert main(["cases", "--store", str(store), "--domain", "public-safety", "--sort", "id", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    ids = [item["id"] for item in found["items"]]
+    assert found["total"] == len(ids) and ids == sorted(ids)
+    assert "buurt-bestuurt-rotterdam" in ids and any(i["domain"] == "police-services" for i in found["items"])
+    assert main(["cases", "--store", str(store), "participatory budget", "--json"]) == 0
+    budgets = {item["id"] for item in json.loads(capsys.readouterr().out)["items"]}
+    assert "porto-alegre-participatory-budgeting" in budgets and "buurt-bestuurt-rotterdam" not in budgets
+    assert main(["cases", "--store", str(store), "--level", "co-everything"]) == 2
+    assert "allowed" in capsys.readouterr().err

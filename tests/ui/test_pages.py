@@ -10,15 +10,15 @@ import re
 from typing import Any
 
 import pytest
-from coprokg.store import domain_family
-from api.ui.ontology_docs import local_name
 from fastapi.testclient import TestClient
 from htmlkit import Element, duplicate_ids, parse, unlabelled_controls
 from rdflib import OWL, RDF, URIRef
 from uikit import TOKEN
 
+from api.ui.ontology_docs import local_name
 from coprokg.named_queries import named_queries
 from coprokg.ontology import default_ontology
+from coprokg.store import domain_family
 
 pytest_plugins = ["uifixtures"]
 BUURT = "buurt-bestuurt-rotterdam"
