@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import StoreDep
-from api.ui.render import country_name, domain_groups, page
+from api.ui.render import domain_groups, page
+from coprokg.countries import country_name
 from coprokg.errors import QueryError
 from coprokg.store import CaseQuery, citizen_roles
 

@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pycountry
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -23,6 +22,7 @@ from rdflib import URIRef
 from api.ui.forms import MIN_ROWS, field_title
 from api.ui.ontology_docs import STYLESHEET_PATH, local_name
 from api.ui.plots import level_labels, level_notations
+from coprokg.countries import country_name
 from coprokg.namespaces import CASE_BASE, CPK
 from coprokg.ontology import VocabularyValue, default_ontology
 
@@ -106,20 +106,6 @@ def domain_groups() -> list[tuple[VocabularyValue, list[VocabularyValue]]]:
     values = sorted(default_ontology().vocabularies["domain"].values.values(), key=code)
     divisions = [v for v in values if "." not in code(v)]
     return [(d, [v for v in values if code(v).startswith(code(d) + ".")]) for d in divisions]
-
-
-def country_name(code: str | None) -> str:
-    """The English short name of an ISO 3166-1 alpha-2 code (the code itself if the standard has none).
-
-    >>> country_name("NL"), country_name("GB")
-    ('Netherlands', 'United Kingdom')
-    """
-    if not code:
-        return ""
-    found = pycountry.countries.get(alpha_2=code)
-    if found is None:
-        return code
-    return str(getattr(found, "common_name", None) or found.name)
 
 
 def term_label(iri: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
+from coprokg.countries import country_names
 from coprokg.errors import QueryError
 from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology, default_ontology
@@ -155,13 +156,16 @@ def case_query_sparql(query: CaseQuery, *, prefixes: str, case_graph_prefix: str
         haystack = 'LCASE(CONCAT(?id, " ", COALESCE(?title, ""), " ", COALESCE(?description, "")))'
         for word in words:
             lines.append(f"  FILTER(CONTAINS({haystack}, {_literal(word)}))")
+    if query.sort == "country":  # by the name a reader sees, not by the code
+        names = " ".join(f"({_literal(code)} {_literal(name)})" for code, name in sorted(country_names().items()))
+        lines.append(f"  OPTIONAL {{ VALUES (?country ?countryName) {{ {names} }} }}")
     ranks = " ".join(f'("{lv.notation}" {lv.rank})' for lv in ontology.power_levels())
     lines.append(f"  OPTIONAL {{ VALUES (?level ?rank) {{ {ranks} }} }}")
     where = "\n".join(lines)
     key = {
         "id": "?id",
         "title": "LCASE(COALESCE(?title, ?id))",
-        "country": 'COALESCE(?country, "~")',
+        "country": 'LCASE(COALESCE(?countryName, ?country, "~"))',
         "domain": 'COALESCE(?domain, "~")',
         "level": "COALESCE(?rank, -1)",
     }[query.sort]

@@ -112,22 +112,60 @@ def test_cases_page_and_filter(visit: Visit) -> None:
     page.goto("/")
     expect(page.locator("h1")).to_have_text("Cases of citizen coproduction")
     rows = page.locator("table.cases tbody tr")
-    total = rows.count()
-    assert total >= 59
-    expect(page.locator("#case-count")).to_have_text(f"{total} cases.")
+    total = httpx.get(f"{visit.page.url.rstrip('/')}/cases", params={"limit": 1}).json()["total"]
+    assert total >= 150
+    expect(rows).to_have_count(50)  # a page of 50, with the total and the range shown
+    expect(page.locator("#case-count")).to_contain_text(f"{total} cases.")
+    expect(page.locator("#case-count")).to_contain_text("Showing 1–50.")
+    expect(page.get_by_role("link", name="Next page")).to_be_visible()
     visit.shot("cases")
 
     page.get_by_label("Policy domain").select_option("public-safety")
     page.get_by_label("Power-transfer level").select_option("co-governance")
-    page.get_by_role("button", name="Filter").click()
-    expect(page).to_have_url(re.compile(r"/ui/cases\?domain=public-safety&country=&level=co-governance&role=$"))
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/ui/cases\?q=&domain=public-safety&country=&level=co-governance&role=$"))
     expect(page.get_by_role("link", name=re.compile("^Buurt Bestuurt"))).to_be_visible()
-    assert 0 < rows.count() < total
+    assert 0 < rows.count() < 50
     expect(page.locator("#case-count")).to_contain_text(f"of {total} cases match")
     for level in rows.locator("td .level").all_inner_texts():
         assert level == "co-governance"
     expect(page.get_by_label("Policy domain")).to_have_value("public-safety")  # the form shows the filter
     visit.shot("cases-filtered")
+
+    page.goto("/ui/cases")
+    page.get_by_label("Search titles and descriptions").fill("participatory budget")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name=re.compile("Porto Alegre"))).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Country")).click()  # sort by country
+    expect(page.locator("th[aria-sort=ascending]")).to_contain_text("Country")
+    countries = rows.locator("td:nth-child(3)").all_inner_texts()
+    assert countries == sorted(countries, key=str.casefold) and "Brazil" in countries  # names, not codes
+
+
+def test_case_page_reads_both_levels_and_flags_the_source(visit: Visit) -> None:
+    """A researcher opens a case whose source states another level: a plain sentence first, both
+    readings, and the disagreement flagged at the top with the source and the reason."""
+    page = visit.page
+    page.goto("/ui/cases/german-housing-cooperatives")
+    flag = page.locator(".disagreement")
+    expect(flag).to_be_visible()
+    expect(flag).to_contain_text("The source states a different level.")
+    expect(flag).to_contain_text("co-production")  # what the source says
+    expect(flag).to_contain_text("co-governance")  # coprokg's level, with why
+    expect(flag).to_contain_text("Why coprokg's: The participation of Cooperative members")
+    summary = page.locator("section.why .explanation .summary")
+    expect(summary).to_contain_text("so the case reaches co-governance — Meijer 2016, p. 604.")
+    expect(page.locator("section.why .axiom")).not_to_be_visible()  # the axiom is one click away
+    page.locator("section.why details.axiom-details > summary").click()
+    expect(page.locator("section.why .axiom")).to_be_visible()
+    readings = page.locator("ul.readings")
+    expect(readings).to_contain_text("actor-based reading (Brandsen & Pestoff 2006)")
+    expect(page.locator(".verdict .reading")).to_contain_text("co-decision reading (Meijer 2016)")
+    sources = page.locator("ul.sources")
+    expect(sources).to_contain_text("Meijer, Albert (2016). Coproduction as a structural transformation")
+    expect(sources.locator('a[href="https://doi.org/10.1108/IJPSM-01-2016-0001"]')).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("reconstructed from seed layout")  # curator notes stay out
+    visit.shot("case-two-readings")
 
 
 def test_case_page_shows_why_it_is_co_governance(visit: Visit) -> None:
