@@ -15,11 +15,9 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from coprokg.errors import QueryError
+from coprokg.namespaces import CASE_GRAPH_PREFIX, NodeKind, parse_case_node
 from coprokg.ontology import Ontology, default_ontology
 from coprokg.store.base import CaseSummary, GraphStore, iri, literal
-from coprokg.store.records import CASE_GRAPH_PREFIX
-
-CLASSIFICATION_SUFFIX = "/classification"
 
 
 @dataclass(frozen=True)
@@ -82,9 +80,9 @@ def cases_with_role(store: GraphStore, role_iri: str) -> set[str]:
     )
     ids = set()
     for row in rows:
-        graph = str(row["g"].value)
-        if graph.endswith(CLASSIFICATION_SUFFIX):
-            ids.add(graph[len(CASE_GRAPH_PREFIX) : -len(CLASSIFICATION_SUFFIX)])
+        graph = parse_case_node(str(row["g"].value))
+        if graph is not None and graph.kind is NodeKind.CLASSIFICATION_GRAPH:
+            ids.add(graph.case_id)
     return ids
 
 
