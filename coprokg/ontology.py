@@ -1,8 +1,9 @@
 """The ontology as coprokg reads it: the graph, its vocabularies and the labels of its terms.
 
 Every value a case file may use is a ``skos:notation`` of an individual in the ontology. Which
-class each case field draws its values from is fixed here (it is the case format); which values
-exist, their labels and their synonyms (``skos:altLabel``) come from the ontology only.
+class each case field draws its values from is fixed by the table of case fields
+(``coprokg.fields``, it is the case format); which values exist, their labels and their synonyms
+(``skos:altLabel``) come from the ontology only.
 """
 
 from __future__ import annotations
@@ -16,23 +17,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from coprokg.errors import CaseFormatError, OntologyError
+from coprokg.fields import vocabulary_fields
 from coprokg.namespaces import CPK
 from coprokg.paths import ontology_path
 
 DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
 
-# Case-format field -> the ontology class whose individuals are its allowed values.
-FIELD_VOCABULARIES: dict[str, URIRef] = {
-    "kind": CPK.ActorKind,
-    "stage": CPK.ServiceStage,
-    "decision": CPK.DecisionRight,
-    "task": CPK.TaskType,
-    "contributes": CPK.Resource,
-    "compensation": CPK.CompensationMechanism,
-    "type": CPK.AccountabilityType,
-    "representativeness": CPK.Representativeness,
-    "domain": CPK.PolicyDomain,
-}
+# Case-format field -> the ontology class whose individuals are its allowed values (from the table
+# of case fields, coprokg.fields).
+FIELD_VOCABULARIES: dict[str, URIRef] = vocabulary_fields()
 
 
 def _fold(text: str) -> str:

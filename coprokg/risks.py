@@ -128,6 +128,7 @@ class RiskEvaluator:
 
     def _evaluate(self, store: ox.Store, loaded: LoadedCase) -> list[ValidationResult]:
         results: list[ValidationResult] = []
+        actor_ids = [a.id for a in loaded.case.actors]
         seen: set[tuple[str, str, str | None, str | None, str]] = set()
         for constraint in self.constraints:
             solutions = store.query(constraint.query, use_default_graph_as_union=True)
@@ -145,7 +146,7 @@ class RiskEvaluator:
                 if key in seen:  # one result per distinct solution, as pySHACL reports them
                     continue
                 seen.add(key)
-                field = field_of(str(focus.value), path_iri)
+                field = field_of(str(focus.value), path_iri, actor_ids)
                 line, column = loaded.position(field) if field else (None, None)
                 results.append(
                     ValidationResult(
