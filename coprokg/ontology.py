@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from coprokg import turtle
 from coprokg.errors import CaseFormatError, OntologyError
 from coprokg.fields import vocabulary_fields
 from coprokg.namespaces import CPK
@@ -82,15 +83,11 @@ class Vocabulary:
 
 
 def parse_turtle(path: Path) -> Graph:
-    """Parse a Turtle file of the project (ontology, shapes); errors name the file."""
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError as exc:
-        raise OntologyError(f"{path}: file not found") from exc
-    except Exception as exc:  # rdflib raises many parser exception types
-        raise OntologyError(f"{path}: cannot parse: {exc}") from exc
-    return graph
+    """Parse a Turtle file of the project (ontology, shapes); errors name file, line and column.
+
+    The one reader of the project's Turtle is ``coprokg.turtle.parse_turtle``; this is it.
+    """
+    return turtle.parse_turtle(path)
 
 
 @dataclass(frozen=True)

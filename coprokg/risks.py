@@ -26,6 +26,7 @@ from coprokg.errors import OntologyError
 from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology
 from coprokg.rdfterms import to_ox_term
+from coprokg.turtle import parse_turtle
 from coprokg.validate import Severity, ValidationResult, field_of, vocabulary_digest
 
 _THIS = re.compile(r"\$this\b")
@@ -101,8 +102,7 @@ class RiskEvaluator:
     """Runs the risk shapes' SPARQL constraints over one case at a time."""
 
     def __init__(self, ontology: Ontology, shapes_path: Path) -> None:
-        shapes = Graph()
-        shapes.parse(shapes_path, format="turtle")
+        shapes = parse_turtle(shapes_path)
         self.constraints = load_constraints(shapes)
         self.digest = [ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in vocabulary_digest(ontology)]
         self._local = threading.local()

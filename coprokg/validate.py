@@ -23,6 +23,7 @@ from coprokg.fields import property_path
 from coprokg.namespaces import CPK, parse_case_node
 from coprokg.ontology import Ontology, default_ontology
 from coprokg.paths import shapes_dir
+from coprokg.turtle import parse_turtle
 
 CASE_SHAPE_FILES = ("case.ttl", "risks.ttl")
 
@@ -70,10 +71,10 @@ class ValidationReport(BaseModel):
 def _shapes(directory: Path, files: tuple[str, ...]) -> Graph:
     graph = Graph()
     for name in files:
-        try:
-            graph.parse(directory / name, format="turtle")
-        except Exception as exc:  # rdflib raises many parser exception types
-            raise OntologyError(f"{directory / name}: cannot parse shapes: {exc}") from exc
+        part = parse_turtle(directory / name)
+        for prefix, namespace in part.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        graph += part
     return graph
 
 
