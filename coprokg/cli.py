@@ -94,9 +94,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return worst
 
 
-def _print_classification(path: Path, result: object, stated: object = None) -> None:
+def _print_classification(path: Path, result: object, stated: object = None, actor_labels: Sequence[str] = ()) -> None:
     from coprokg.cases.model import SourceClassification
     from coprokg.classify.result import Classification
+    from coprokg.fields import parse_field_path
 
     assert isinstance(result, Classification)
     print(f"{path}: {result.case_id}")
@@ -123,7 +124,10 @@ def _print_classification(path: Path, result: object, stated: object = None) -> 
     for m in result.roles:
         roles.setdefault(m.node, []).append(m.label)
     for actor, labels in roles.items():
-        print(f"  role of {actor}: {', '.join(labels)}")
+        steps = parse_field_path(actor)
+        index = steps[-1] if len(steps) == 2 and isinstance(steps[-1], int) else None
+        name = f" ({actor_labels[index]})" if index is not None and index < len(actor_labels) else ""
+        print(f"  role of {actor}{name}: {', '.join(labels)}")
     for m in result.classes:
         if m.rank is None:
             print(f"  {m.label}: {m.explanation.summary}")
@@ -142,6 +146,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     results = []
     status = EXIT_OK
     stated: dict[Path, object] = {}
+    actor_labels: dict[Path, list[str]] = {}
     for path in files:
         try:
             loaded = load_case(path)
@@ -151,6 +156,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             status = EXIT_ERROR
             continue
         stated[path] = loaded.case.source_classification
+        actor_labels[path] = [a.label for a in loaded.case.actors]
         results.append((path, result))
     if args.format == "json":
         payload = [r.model_dump(mode="json") for _, r in results]
@@ -163,7 +169,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             print(f"{r.case_id[:45]:45} {r.power_transfer:16}{levels}{len(r.risks)}")
     else:
         for path, r in results:
-            _print_classification(path, r, stated.get(path))
+            _print_classification(path, r, stated.get(path), actor_labels.get(path, []))
     return status
 
 

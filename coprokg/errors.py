@@ -38,6 +38,20 @@ class CoprokgError(Exception):
     """Root of all coprokg errors."""
 
 
+def location_prefix(source: str | None, line: int | None, column: int | None) -> str:
+    """The ``file:line:column: `` prefix of a one-line error (empty when nothing is known).
+
+    >>> location_prefix("case.json", 12, 21), location_prefix(None, 3, None), location_prefix(None, None, None)
+    ('case.json:12:21: ', '3: ', '')
+    """
+    text = source or ""
+    if line is not None:
+        text += f":{line}" if text else str(line)
+        if column is not None:
+            text += f":{column}"
+    return f"{text}: " if text else ""
+
+
 class InputError(CoprokgError):
     """A case, query or file given by the user is wrong; the message says where and what to fix."""
 
@@ -62,14 +76,7 @@ class InputError(CoprokgError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.source or ""
-        if self.line is not None:
-            where += f":{self.line}" if where else str(self.line)
-            if self.column is not None:
-                where += f":{self.column}"
-        if where:
-            where += ": "
-        text = where
+        text = location_prefix(self.source, self.line, self.column)
         if self.field:
             text += f"{self.field}: "
         text += self.message
@@ -100,7 +107,23 @@ class QueryError(InputError):
 
 
 class OntologyError(CoprokgError):
-    """The ontology (or a copy of it) cannot be loaded or compiled."""
+    """The ontology, the shapes (or a copy of them) cannot be loaded or compiled.
+
+    ``source``, ``line`` and ``column`` say where, when a file is at fault, and ``str()`` leads with
+    them: ``shapes/risks.ttl:37:12: not valid Turtle: …``.
+    """
+
+    def __init__(
+        self, message: str, *, source: str | None = None, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return location_prefix(self.source, self.line, self.column) + self.message
 
 
 class QualityCheckFailed(CoprokgError):
@@ -185,6 +208,9 @@ def error_to_wire(exc: CoprokgError) -> dict[str, object]:
     >>> back = error_from_wire(error_to_wire(CaseFormatError("bad", field="actors[0].kind", line=3)))
     >>> type(back).__name__, str(back)
     ('CaseFormatError', '3: actors[0].kind: bad')
+    >>> back = error_from_wire(error_to_wire(OntologyError("not valid Turtle", source="risks.ttl", line=4, column=2)))
+    >>> str(back), back.line
+    ('risks.ttl:4:2: not valid Turtle', 4)
     """
     data: dict[str, object] = {"class": type(exc).__name__, "message": str(exc)}
     if isinstance(exc, InputError):
@@ -202,6 +228,8 @@ def error_to_wire(exc: CoprokgError) -> dict[str, object]:
         if isinstance(exc, LimitExceeded):
             data["limit"] = exc.limit
             data["value"] = exc.value
+    elif isinstance(exc, OntologyError):
+        data.update(message=exc.message, source=exc.source, line=exc.line, column=exc.column)
     return data
 
 
@@ -210,6 +238,14 @@ def error_from_wire(data: dict[str, object]) -> CoprokgError:
     cls = globals().get(str(data.get("class")))
     if not (isinstance(cls, type) and issubclass(cls, CoprokgError)):
         return CoprokgError(str(data.get("message")))
+    if issubclass(cls, OntologyError):
+        line, column = data.get("line"), data.get("column")
+        return cls(
+            str(data.get("message")),
+            source=str(data["source"]) if data.get("source") is not None else None,
+            line=line if isinstance(line, int) else None,
+            column=column if isinstance(column, int) else None,
+        )
     if not issubclass(cls, InputError):
         return cls(str(data.get("message")))
     where = {k: data.get(k) for k in ("source", "line", "column", "field", "allowed", "rule")}

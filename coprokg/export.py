@@ -31,10 +31,10 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from coprokg.cases.convert import graph_to_case
 from coprokg.cases.model import Case, Participation
-from coprokg.namespaces import CPK
+from coprokg.namespaces import CASE_GRAPH_PREFIX, CPK, NodeKind, parse_case_node
 from coprokg.ontology import FIELD_VOCABULARIES, Ontology, default_ontology
 from coprokg.store.base import GraphStore, literal
-from coprokg.store.records import CASE_GRAPH_PREFIX, RECORD, triples_to_graph
+from coprokg.store.records import RECORD, triples_to_graph
 
 __all__ = [
     "BASE_COLUMNS",
@@ -338,10 +338,13 @@ def stored_cases(store: GraphStore, ontology: Ontology | None = None) -> list[St
     classifications: dict[str, dict[str, Any]] = {}
     for quad in case_graph_quads(store):
         assert isinstance(quad.graph_name, ox.NamedNode)
-        case_id, _, part = quad.graph_name.value[len(CASE_GRAPH_PREFIX) :].partition("/")
-        if not part:
+        node = parse_case_node(quad.graph_name.value)
+        if node is None:
+            continue
+        case_id = node.case_id
+        if node.kind is NodeKind.CASE_GRAPH:
             described.setdefault(case_id, []).append(quad.triple)
-        elif part == "classification" and quad.predicate.value == _CLASSIFICATION:
+        elif node.kind is NodeKind.CLASSIFICATION_GRAPH and quad.predicate.value == _CLASSIFICATION:
             assert isinstance(quad.object, ox.Literal)
             classifications[case_id] = json.loads(quad.object.value)
     return [

@@ -1,8 +1,9 @@
 """The ontology as coprokg reads it: the graph, its vocabularies and the labels of its terms.
 
 Every value a case file may use is a ``skos:notation`` of an individual in the ontology. Which
-class each case field draws its values from is fixed here (it is the case format); which values
-exist, their labels and their synonyms (``skos:altLabel``) come from the ontology only.
+class each case field draws its values from is fixed by the table of case fields
+(``coprokg.fields``, it is the case format); which values exist, their labels and their synonyms
+(``skos:altLabel``) come from the ontology only.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from coprokg import turtle
 from coprokg.errors import CaseFormatError, OntologyError
+from coprokg.fields import vocabulary_fields
 from coprokg.namespaces import CPK
 from coprokg.paths import ontology_path
 
@@ -33,18 +36,9 @@ __all__ = [
 
 DCTERMS_SOURCE = URIRef("http://purl.org/dc/terms/source")
 
-# Case-format field -> the ontology class whose individuals are its allowed values.
-FIELD_VOCABULARIES: dict[str, URIRef] = {
-    "kind": CPK.ActorKind,
-    "stage": CPK.ServiceStage,
-    "decision": CPK.DecisionRight,
-    "task": CPK.TaskType,
-    "contributes": CPK.Resource,
-    "compensation": CPK.CompensationMechanism,
-    "type": CPK.AccountabilityType,
-    "representativeness": CPK.Representativeness,
-    "domain": CPK.PolicyDomain,
-}
+# Case-format field -> the ontology class whose individuals are its allowed values (from the table
+# of case fields, coprokg.fields).
+FIELD_VOCABULARIES: dict[str, URIRef] = vocabulary_fields()
 
 
 def _fold(text: str) -> str:
@@ -101,15 +95,11 @@ class Vocabulary:
 
 
 def parse_turtle(path: Path) -> Graph:
-    """Parse a Turtle file of the project (ontology, shapes); errors name the file."""
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError as exc:
-        raise OntologyError(f"{path}: file not found") from exc
-    except Exception as exc:  # rdflib raises many parser exception types
-        raise OntologyError(f"{path}: cannot parse: {exc}") from exc
-    return graph
+    """Parse a Turtle file of the project (ontology, shapes); errors name file, line and column.
+
+    The one reader of the project's Turtle is ``coprokg.turtle.parse_turtle``; this is it.
+    """
+    return turtle.parse_turtle(path)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from typing import Any
 
 from rdflib import Graph
 
-from coprokg.errors import CoprokgError, OntologyError
+from coprokg.errors import CoprokgError
+from coprokg.turtle import parse_turtle
 
 
 class ReasonerUnavailable(CoprokgError):
@@ -82,11 +83,7 @@ def run_hermit(ntriples: bytes, *, infer_types: bool = True) -> tuple[Any, Any]:
 
 def check_consistency(ontology_path: Path) -> ConsistencyReport:
     """Run HermiT on the ontology: is it consistent, and which named classes are unsatisfiable?"""
-    graph = Graph()
-    try:
-        graph.parse(ontology_path, format="turtle")
-    except Exception as exc:  # rdflib raises many parser exception types
-        raise OntologyError(f"{ontology_path}: cannot parse: {exc}") from exc
+    graph = parse_turtle(ontology_path)
     try:
         world, _ = run_hermit(graph_to_ntriples(graph))
     except ReasonerFailed as exc:

@@ -26,6 +26,7 @@ from coprokg.errors import OntologyError
 from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology
 from coprokg.rdfterms import to_ox_term
+from coprokg.turtle import parse_turtle
 from coprokg.validate import Severity, ValidationResult, field_of, vocabulary_digest
 
 _THIS = re.compile(r"\$this\b")
@@ -101,8 +102,7 @@ class RiskEvaluator:
     """Runs the risk shapes' SPARQL constraints over one case at a time."""
 
     def __init__(self, ontology: Ontology, shapes_path: Path) -> None:
-        shapes = Graph()
-        shapes.parse(shapes_path, format="turtle")
+        shapes = parse_turtle(shapes_path)
         self.constraints = load_constraints(shapes)
         self.digest = [ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in vocabulary_digest(ontology)]
         self._local = threading.local()
@@ -128,6 +128,7 @@ class RiskEvaluator:
 
     def _evaluate(self, store: ox.Store, loaded: LoadedCase) -> list[ValidationResult]:
         results: list[ValidationResult] = []
+        actor_ids = [a.id for a in loaded.case.actors]
         seen: set[tuple[str, str, str | None, str | None, str]] = set()
         for constraint in self.constraints:
             solutions = store.query(constraint.query, use_default_graph_as_union=True)
@@ -145,7 +146,7 @@ class RiskEvaluator:
                 if key in seen:  # one result per distinct solution, as pySHACL reports them
                     continue
                 seen.add(key)
-                field = field_of(str(focus.value), path_iri)
+                field = field_of(str(focus.value), path_iri, actor_ids)
                 line, column = loaded.position(field) if field else (None, None)
                 results.append(
                     ValidationResult(

@@ -17,13 +17,17 @@ the members already were in that order, equal as OWL in every case.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal as TypingLiteral
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from coprokg.errors import CoprokgError
+from coprokg.errors import OntologyError
 
 # Predicates written first, in this order; the rest alphabetically by their written form.
 _PREDICATE_ORDER = [
@@ -63,8 +67,83 @@ SET_VALUED_LIST_PREDICATES = frozenset(
 )
 
 
-class TurtleFormatError(CoprokgError):
-    """A Turtle file could not be parsed for normalisation."""
+class TurtleFormatError(OntologyError):
+    """A Turtle file could not be parsed for normalisation, or cannot be written canonically."""
+
+
+# ---------------------------------------------------------------- reading the project's Turtle
+# Every Turtle file of the project (ontology, shapes) is read here, so that a syntax error is one
+# coprokg error naming file:line:column, never a parser's traceback.
+_OX_PREFIX = re.compile(r"^Parser error (?:at|between) line .*?: ")
+
+
+def _read_text(path: Path, error: type[OntologyError]) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error("file not found", source=str(path)) from None
+    except (OSError, UnicodeError) as exc:
+        raise error(f"cannot read: {exc}", source=str(path)) from None
+
+
+def _ox_syntax_error(path: Path, exc: SyntaxError, error: type[OntologyError]) -> OntologyError:
+    message = _OX_PREFIX.sub("", str(exc.msg))
+    return error(f"not valid Turtle: {message}", source=str(path), line=exc.lineno, column=exc.offset)
+
+
+def _located(path: Path, text: str, exc: Exception, error: type[OntologyError]) -> OntologyError:
+    """The error for a file rdflib refused: where it stopped, else where Oxigraph stops."""
+    if isinstance(exc, BadSyntax):
+        argstr = exc._str.decode("utf-8", errors="replace")
+        at = min(exc._i, len(argstr))
+        line = argstr.count("\n", 0, at) + 1
+        column = at - (argstr.rfind("\n", 0, at) + 1) + 1
+        return error(f"not valid Turtle: {exc._why}", source=str(path), line=line, column=column)
+    try:
+        for _ in ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as ox_exc:
+        return error(f"not valid Turtle: {exc}", source=str(path), line=ox_exc.lineno, column=ox_exc.offset)
+    return error(f"not valid Turtle: {exc}", source=str(path))
+
+
+def parse_turtle(
+    path: Path,
+    *,
+    error: type[OntologyError] = OntologyError,
+    namespaces: TypingLiteral["none", "rdflib", "core"] = "rdflib",
+) -> Graph:
+    """Read a Turtle file of the project (ontology, shapes) into an rdflib graph.
+
+    A missing file or a syntax error raises ``error`` (an ``OntologyError``) with the file, line and
+    column. ``namespaces`` are the prefixes bound besides the file's own (rdflib's choice).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     bad = Path(tmp, "bad.ttl")
+    ...     _ = bad.write_text("@prefix ex: <http://example.org/> .\\nex:a ex:b foo:c .\\n")
+    ...     try:
+    ...         parse_turtle(bad)
+    ...     except OntologyError as exc:
+    ...         print(exc.line, exc.column, exc.message)
+    2 11 not valid Turtle: Prefix "foo:" not bound
+    """
+    text = _read_text(path, error)
+    graph = Graph(bind_namespaces=namespaces)
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.absolute().as_uri())
+    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
+        raise _located(path, text, exc, error) from None
+    return graph
+
+
+def turtle_triples(path: Path, *, error: type[OntologyError] = OntologyError) -> list[ox.Triple]:
+    """Read a Turtle file of the project as Oxigraph triples (for the store); errors as ``parse_turtle``."""
+    text = _read_text(path, error)
+    try:
+        return [q.triple for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())]
+    except SyntaxError as exc:
+        raise _ox_syntax_error(path, exc, error) from None
 
 
 class _Writer:
@@ -204,12 +283,7 @@ def canonical_turtle(graph: Graph) -> str:
 
 
 def _read(path: Path) -> Graph:
-    graph = Graph(bind_namespaces="none")
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
-        raise TurtleFormatError(f"{path}: not valid Turtle: {exc}") from exc
-    return graph
+    return parse_turtle(path, error=TurtleFormatError, namespaces="none")
 
 
 def normalize_file(path: Path) -> bool:

@@ -7,6 +7,7 @@ line and column.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -14,17 +15,18 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, SH
 
 from coprokg.cases.load import LoadedCase
 from coprokg.errors import OntologyError
-from coprokg.namespaces import CASE_BASE, CPK
+from coprokg.fields import property_path
+from coprokg.namespaces import CPK, parse_case_node
 from coprokg.ontology import Ontology, default_ontology
 from coprokg.paths import shapes_dir
+from coprokg.turtle import parse_turtle
 
 __all__ = [
     "CASE_SHAPE_FILES",
-    "PROPERTY_FIELDS",
     "Severity",
     "ValidationReport",
     "ValidationResult",
@@ -34,33 +36,6 @@ __all__ = [
 ]
 
 CASE_SHAPE_FILES = ("case.ttl", "risks.ttl")
-
-# RDF property -> field name in the case format, to turn a SHACL path into a JSON field path.
-PROPERTY_FIELDS: dict[URIRef, str] = {
-    URIRef("http://purl.org/dc/terms/title"): "title",
-    URIRef("http://purl.org/dc/terms/description"): "description",
-    CPK.policyDomain: "domain",
-    CPK.country: "country",
-    CPK.hasActor: "actors",
-    CPK.hasParticipation: "participations",
-    CPK.hasSource: "sources",
-    CPK.representativeness: "representativeness",
-    CPK.compensation: "compensation",
-    CPK.directedAtCitizens: "directed_at_citizens",
-    CPK.actorKind: "kind",
-    RDFS.label: "label",
-    CPK.participant: "actor",
-    CPK.atStage: "stage",
-    CPK.decisionRight: "decision",
-    CPK.taskType: "task",
-    CPK.contributes: "contributes",
-    CPK.accountor: "accountor",
-    CPK.forum: "forum",
-    CPK.accountabilityType: "type",
-    CPK.citation: "cite",
-    CPK.accessMode: "access",
-    CPK.citedVia: "via",
-}
 
 
 class Severity(StrEnum):
@@ -106,10 +81,10 @@ class ValidationReport(BaseModel):
 def _shapes(directory: Path, files: tuple[str, ...]) -> Graph:
     graph = Graph()
     for name in files:
-        try:
-            graph.parse(directory / name, format="turtle")
-        except Exception as exc:  # rdflib raises many parser exception types
-            raise OntologyError(f"{directory / name}: cannot parse shapes: {exc}") from exc
+        part = parse_turtle(directory / name)
+        for prefix, namespace in part.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        graph += part
     return graph
 
 
@@ -151,21 +126,18 @@ def vocabulary_digest(ontology: Ontology) -> Graph:
     return digest
 
 
-def field_of(node: str, path: URIRef | None) -> str | None:
-    """Translate a focus node IRI and a property into a case-format field path."""
-    field = ""
-    if node.startswith(CASE_BASE):
-        parts = node[len(CASE_BASE) :].split("/")
-        if len(parts) >= 3 and parts[2].isdigit():
-            field = {"participation": "participations", "accountability": "accountability", "source": "sources"}.get(
-                parts[1], parts[1]
-            ) + f"[{int(parts[2]) - 1}]"
-        elif len(parts) >= 3 and parts[1] == "actor":
-            field = f"actors[{parts[2]}]"
-    name = PROPERTY_FIELDS.get(path) if path is not None else None
-    if name:
-        field = f"{field}.{name}" if field else name
-    return field or None
+def field_of(node: str, path: URIRef | None, actor_ids: Sequence[str] = ()) -> str | None:
+    """The case-format field path of a SHACL result: its focus node and, if any, its property.
+
+    ``actor_ids`` are the ids of the case's actors in file order: an actor is named by its place
+    (``actors[0]``), as in the case file.
+
+    >>> field_of("https://w3id.org/coprokg/case/buurt/participation/2", CPK.decisionRight)
+    'participations[1].decision'
+    >>> field_of("https://w3id.org/coprokg/case/buurt/actor/residents", CPK.actorKind, ["city", "residents"])
+    'actors[1].kind'
+    """
+    return property_path(parse_case_node(node), path, actor_ids)
 
 
 def validate_case(
@@ -190,6 +162,7 @@ def validate_case(
         data.add(triple)
     _, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     results = []
+    actor_ids = [a.id for a in loaded.case.actors]
     for result in report_graph.subjects(RDF.type, SH.ValidationResult):
         severity = report_graph.value(result, SH.resultSeverity)
         focus = str(report_graph.value(result, SH.focusNode))
@@ -204,7 +177,7 @@ def validate_case(
         if sparql_holder is not None:
             top_shape = sparql_holder
         issue = shapes.value(top_shape, CPK.addressesIssue)
-        field = field_of(focus, path if isinstance(path, URIRef) else None)
+        field = field_of(focus, path if isinstance(path, URIRef) else None, actor_ids)
         line, column = loaded.position(field) if field else (None, None)
         results.append(
             ValidationResult(

@@ -14,6 +14,7 @@ from api.ui import ontology_page as ui_ontology
 from coprokg.errors import NotAcceptable
 from coprokg.paths import ontology_path, shapes_dir
 from coprokg.sparql import formats, write_graph
+from coprokg.turtle import turtle_triples
 
 router = APIRouter(tags=["ontology"])
 RDF_FORMATS = formats.GRAPH_FORMATS
@@ -31,7 +32,7 @@ def _serialise(paths: tuple[Path, ...], stamp: tuple[float, ...], format_key: st
         return paths[0].read_bytes()
     triples: list[ox.Triple] = []
     for path in paths:
-        triples.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        triples.extend(turtle_triples(path))
     return write_graph(triples, format_key)
 
 

@@ -52,7 +52,11 @@ async def case_page(case_id: str, request: Request, store: StoreDep) -> HTMLResp
             "source_check": source_check(case, classification),
             "notices": notices,
             "accountability_svg": Markup(graph) if graph else None,  # built and escaped by coprokg.plots
-            "actor_labels": {a.id: a.label for a in case.actors},
+            # by id (participations, accountability) and by field path (the classification's nodes)
+            "actor_labels": {
+                **{a.id: a.label for a in case.actors},
+                **{f"actors[{i}]": a.label for i, a in enumerate(case.actors)},
+            },
         },
         section="/ui/cases",
     )

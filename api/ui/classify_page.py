@@ -143,7 +143,12 @@ async def classify_submit(request: Request, store: StoreDep, settings: SettingsD
         form,
         status=status,
         classification=classification,
-        actor_labels={str(a.get("id")): str(a.get("label")) for a in case.get("actors", []) if isinstance(a, dict)},
+        actor_labels={
+            key: str(a.get("label"))
+            for i, a in enumerate(case.get("actors", []))
+            if isinstance(a, dict)
+            for key in (str(a.get("id")), f"actors[{i}]")
+        },
         saved=saved,
         token_error=token_error,
         writes_enabled=writes_enabled,

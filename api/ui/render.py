@@ -23,7 +23,7 @@ from api.ui.forms import MIN_ROWS, field_title
 from api.ui.ontology_docs import STYLESHEET_PATH, local_name
 from api.ui.plots import level_labels, level_notations
 from coprokg.countries import country_name
-from coprokg.namespaces import CASE_BASE, CPK
+from coprokg.namespaces import CPK, NodeKind, parse_case_node
 from coprokg.ontology import VocabularyValue, default_ontology
 
 API_DIR = Path(__file__).resolve().parents[1]
@@ -56,8 +56,9 @@ def term_href(iri: str) -> str | None:
     """Where a reader looks an IRI up: the ontology page for terms, the case page for cases."""
     if iri.startswith(str(CPK)) and len(iri) > len(str(CPK)):
         return f"/ui/ontology#{local_name(iri)}"
-    if iri.startswith(CASE_BASE) and CASE_ID.match(iri[len(CASE_BASE) :]):
-        return f"/ui/cases/{iri[len(CASE_BASE) :]}"
+    node = parse_case_node(iri)
+    if node is not None and node.kind is NodeKind.CASE:
+        return f"/ui/cases/{node.case_id}"
     if iri.startswith(("http://", "https://")):
         return iri
     return None

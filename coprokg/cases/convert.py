@@ -8,22 +8,26 @@ reads them back, so that export and import round-trip. Vocabulary slugs are reso
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from pydantic import BaseModel, ValidationError
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.term import Node
 
-from coprokg.cases.model import AccountabilityRelation, Actor, Case, Participation, SourceClassification, SourceRef
+from coprokg.cases.model import Case
 from coprokg.errors import CaseFormatError
-from coprokg.namespaces import (
-    CASE_BASE,
-    CPK,
-    accountability_iri,
-    actor_iri,
-    case_iri,
-    participation_iri,
-    source_iri,
+from coprokg.fields import (
+    LIST_POSITION,
+    RECORDS,
+    CaseField,
+    ValueKind,
+    field_named,
+    field_path,
+    fields_of,
 )
+from coprokg.iris import NUMBERED, NodeKind, actor_iri, case_iri, local_id, mint, parse_case_node
+from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology
 
 
@@ -39,61 +43,62 @@ def resolve_case(case: Case, ontology: Ontology, *, source: str | None = None) -
     """Check references and replace every vocabulary value by its canonical notation.
 
     Raises ``CaseFormatError`` for an unknown value (with the allowed ones), an undeclared actor,
-    or a duplicate actor id.
+    or a duplicate actor id. The fields are visited as the table of case fields lists them, the
+    actors first (every reference to an actor is checked against them).
     """
     notes: list[str] = []
     voc = ontology.vocabularies
+    seen: dict[str, int] = {}
 
-    def canon(field_name: str, value: str, path: str) -> str:
-        resolved = voc[field_name].resolve(value, field_path=path, source=source).notation
+    def canon(f: CaseField, value: str, path: str) -> str:
+        resolved = voc[f.name].resolve(value, field_path=path, source=source).notation
         if resolved != value:
             notes.append(f"{path}: {value!r} read as {resolved!r}")
         return resolved
-
-    data = case.model_copy(deep=True)
-    seen: dict[str, int] = {}
-    for i, actor in enumerate(data.actors):
-        if actor.id in seen:
-            raise CaseFormatError(
-                f"duplicate actor id {actor.id!r} (first declared at actors[{seen[actor.id]}])",
-                field=f"actors[{i}].id",
-                source=source,
-            )
-        seen[actor.id] = i
-        actor.kind = canon("kind", actor.kind, f"actors[{i}].kind")
-    declared = sorted(seen)
 
     def known_actor(actor_id: str, path: str) -> None:
         if actor_id not in seen:
             raise CaseFormatError(
                 f"actor {actor_id!r} is not declared in 'actors'",
                 field=path,
-                allowed=declared,
+                allowed=sorted(seen),
                 source=source,
             )
 
-    if data.domain is not None:
-        data.domain = canon("domain", data.domain, "domain")
-    if data.initiated_by is not None:
-        known_actor(data.initiated_by, "initiated_by")
-    for i, part in enumerate(data.participations):
-        known_actor(part.actor, f"participations[{i}].actor")
-        part.stage = canon("stage", part.stage, f"participations[{i}].stage")
-        part.decision = canon("decision", part.decision, f"participations[{i}].decision")
-        if part.task is not None:
-            part.task = canon("task", part.task, f"participations[{i}].task")
-        # contributions and compensation are sets: kept sorted and without repeats (canonical form)
-        part.contributes = sorted(
-            {canon("contributes", r, f"participations[{i}].contributes[{j}]") for j, r in enumerate(part.contributes)}
-        )
-    for i, rel in enumerate(data.accountability):
-        known_actor(rel.accountor, f"accountability[{i}].accountor")
-        known_actor(rel.forum, f"accountability[{i}].forum")
-        rel.type = canon("type", rel.type, f"accountability[{i}].type")
-    data.compensation = sorted(
-        {canon("compensation", c, f"compensation[{j}]") for j, c in enumerate(data.compensation)}
-    )
-    data.representativeness = canon("representativeness", data.representativeness, "representativeness")
+    def declare(actor_id: str, actors_path: str, i: int, id_field: str) -> None:
+        if actor_id in seen:
+            raise CaseFormatError(
+                f"duplicate actor id {actor_id!r} (first declared at {field_path(actors_path, seen[actor_id])})",
+                field=field_path(actors_path, i, id_field),
+                source=source,
+            )
+        seen[actor_id] = i
+
+    def walk(record: NodeKind, item: BaseModel, path: str) -> None:
+        ordered = sorted(fields_of(record), key=lambda f: f.nested is not NodeKind.ACTOR)
+        for f in ordered:
+            value = getattr(item, f.name)
+            if value is None:
+                continue
+            where = field_path(path, f.name)
+            if f.kind is ValueKind.VOCABULARY and f.many:
+                # a set (contributions, compensation): kept sorted and without repeats, its canonical form
+                setattr(item, f.name, sorted({canon(f, v, field_path(where, j)) for j, v in enumerate(value)}))
+            elif f.kind is ValueKind.VOCABULARY:
+                setattr(item, f.name, canon(f, value, where))
+            elif f.kind is ValueKind.ACTOR:
+                known_actor(value, where)
+            elif f.nested is not None and f.many:
+                identifier = _identifier(f.nested)
+                for i, child in enumerate(value):
+                    if f.nested is NodeKind.ACTOR and identifier is not None:
+                        declare(getattr(child, identifier.name), where, i, identifier.name)
+                    walk(f.nested, child, field_path(where, i))
+            elif f.nested is not None:
+                walk(f.nested, value, where)
+
+    data = case.model_copy(deep=True)
+    walk(NodeKind.CASE, data, "")
     if data.source_classification is not None and data.source_classification.level is not None:
         levels = ontology.level_notations()
         if data.source_classification.level not in levels:
@@ -110,245 +115,192 @@ def _iri(ontology: Ontology, field_name: str, slug: str) -> URIRef:
     return ontology.vocabularies[field_name].values[slug].iri
 
 
+def _literal(value: object, datatype: URIRef) -> Literal:
+    if datatype == XSD.string:
+        return Literal(str(value))
+    return Literal(value, datatype=datatype)
+
+
+def _identifier(record: NodeKind) -> CaseField | None:
+    return next((f for f in fields_of(record) if f.kind is ValueKind.IDENTIFIER), None)
+
+
+def _child_key(f: CaseField, item: BaseModel, n: int) -> str | int | None:
+    """The key of a nested record's node: an actor's id, a numbered record's position."""
+    if f.nested is None:
+        raise ValueError(f"{f.name} holds no records")
+    if f.nested in NUMBERED:
+        return n
+    identifier = _identifier(f.nested)
+    return str(getattr(item, identifier.name)) if identifier is not None else None
+
+
 def case_to_graph(case: Case, ontology: Ontology) -> Graph:
-    """The RDF of a resolved case (its values must be canonical: see ``resolve_case``)."""
+    """The RDF of a resolved case (its values must be canonical: see ``resolve_case``).
+
+    Every triple follows from the table of case fields (``coprokg.fields.FIELDS``).
+    """
     g = Graph()
     g.bind("cpk", CPK)
     g.bind("dcterms", DCTERMS)
-    c = case_iri(case.id)
-    add = g.add
-    add((c, RDF.type, CPK.Case))
-    add((c, DCTERMS.identifier, Literal(case.id)))
-    if case.title is not None:
-        add((c, DCTERMS.title, Literal(case.title)))
-    if case.description is not None:
-        add((c, DCTERMS.description, Literal(case.description)))
-    if case.domain is not None:
-        add((c, CPK.policyDomain, _iri(ontology, "domain", case.domain)))
-    if case.country is not None:
-        add((c, CPK.country, Literal(case.country)))
-    if case.place is not None:
-        add((c, CPK.place, Literal(case.place)))
-    if case.started is not None:
-        add((c, CPK.started, Literal(case.started)))
-    for n, actor in enumerate(case.actors, start=1):
-        a = actor_iri(case.id, actor.id)
-        add((c, CPK.hasActor, a))
-        add((a, RDF.type, CPK.Actor))
-        add((a, DCTERMS.identifier, Literal(actor.id)))
-        add((a, RDFS.label, Literal(actor.label)))
-        add((a, CPK.actorKind, _iri(ontology, "kind", actor.kind)))
-        add((a, CPK.listPosition, Literal(n, datatype=XSD.integer)))
-    if case.initiated_by is not None:
-        a = actor_iri(case.id, case.initiated_by)
-        add((c, CPK.initiatedBy, a))
-        add((a, CPK.initiates, c))
-    for n, part in enumerate(case.participations, start=1):
-        p = participation_iri(case.id, n)
-        a = actor_iri(case.id, part.actor)
-        add((c, CPK.hasParticipation, p))
-        add((p, RDF.type, CPK.Participation))
-        add((p, CPK.listPosition, Literal(n, datatype=XSD.integer)))
-        add((p, CPK.participant, a))
-        add((a, CPK.takesPartIn, p))
-        add((p, CPK.atStage, _iri(ontology, "stage", part.stage)))
-        add((p, CPK.decisionRight, _iri(ontology, "decision", part.decision)))
-        if part.task is not None:
-            add((p, CPK.taskType, _iri(ontology, "task", part.task)))
-        for r in part.contributes:
-            add((p, CPK.contributes, _iri(ontology, "contributes", r)))
-    for n, rel in enumerate(case.accountability, start=1):
-        r_node = accountability_iri(case.id, n)
-        add((c, CPK.hasAccountabilityRelation, r_node))
-        add((r_node, RDF.type, CPK.AccountabilityRelation))
-        add((r_node, CPK.listPosition, Literal(n, datatype=XSD.integer)))
-        add((r_node, CPK.accountor, actor_iri(case.id, rel.accountor)))
-        add((r_node, CPK.forum, actor_iri(case.id, rel.forum)))
-        add((r_node, CPK.accountabilityType, _iri(ontology, "type", rel.type)))
-        if rel.mechanism is not None:
-            add((r_node, CPK.accountabilityMechanism, Literal(rel.mechanism)))
-    for comp in case.compensation:
-        add((c, CPK.compensation, _iri(ontology, "compensation", comp)))
-    add((c, CPK.representativeness, _iri(ontology, "representativeness", case.representativeness)))
-    add((c, CPK.directedAtCitizens, Literal(case.directed_at_citizens)))
-    for n, src in enumerate(case.sources, start=1):
-        s = source_iri(case.id, n)
-        add((c, CPK.hasSource, s))
-        add((s, RDF.type, CPK.SourceReference))
-        add((s, CPK.listPosition, Literal(n, datatype=XSD.integer)))
-        add((s, CPK.citation, Literal(src.cite)))
-        add((s, CPK.accessMode, Literal(src.access)))
-        for prop, value in (
-            (CPK.page, src.page),
-            (CPK.citedVia, src.via),
-            (CPK.pageNote, src.page_note),
-            (CPK.sourceUrl, src.url),
-        ):
-            if value is not None:
-                add((s, prop, Literal(value)))
-    if case.source_classification is not None:
-        sc = case.source_classification
-        node = URIRef(f"{CASE_BASE}{case.id}/source-classification")
-        add((c, CPK.hasSourceClassification, node))
-        add((node, RDF.type, CPK.SourceClassification))
-        add((node, CPK.statement, Literal(sc.statement)))
-        add((node, CPK.citation, Literal(sc.cite)))
-        for prop, value in ((CPK.statedLevel, sc.level), (CPK.statedType, sc.type), (CPK.page, sc.page)):
-            if value is not None:
-                add((node, prop, Literal(value)))
+
+    def write(record: NodeKind, node: URIRef, data: BaseModel) -> None:
+        g.add((node, RDF.type, RECORDS[record].rdf_class))
+        for f in fields_of(record):
+            value = getattr(data, f.name)
+            if value is None:
+                continue
+            for n, item in enumerate(value if f.many else [value], start=1):
+                if f.kind is ValueKind.IDENTIFIER or f.kind is ValueKind.LITERAL:
+                    g.add((node, f.prop, _literal(item, f.datatype)))
+                elif f.kind is ValueKind.VOCABULARY:
+                    g.add((node, f.prop, _iri(ontology, f.name, item)))
+                elif f.kind is ValueKind.ACTOR:
+                    actor = actor_iri(case.id, item)
+                    g.add((node, f.prop, actor))
+                    if f.inverse is not None:
+                        g.add((actor, f.inverse, node))
+                elif f.nested is not None:
+                    child = mint(case.id, f.nested, _child_key(f, item, n))
+                    g.add((node, f.prop, child))
+                    if RECORDS[f.nested].positioned:
+                        g.add((child, LIST_POSITION, Literal(n, datatype=XSD.integer)))
+                    write(f.nested, child, item)
+
+    write(NodeKind.CASE, case_iri(case.id), case)
     return g
 
 
-def _str(g: Graph, s: URIRef, p: URIRef) -> str | None:
-    value = g.value(s, p)
-    return None if value is None else str(value)
-
-
 def _position(g: Graph, node: Node) -> int:
-    value = g.value(node, CPK.listPosition)
+    value = g.value(node, LIST_POSITION)
     return int(value) if isinstance(value, Literal) else 0
+
+
+def _in_order(g: Graph, nodes: list[Node]) -> list[Node]:
+    return sorted(nodes, key=lambda n: (_position(g, n), str(n)))
 
 
 def case_ids(g: Graph) -> list[str]:
     """The ids of the cases described in ``g``."""
     ids = []
-    for c in g.subjects(RDF.type, CPK.Case):
-        ident = g.value(c, DCTERMS.identifier)
-        if ident is None and str(c).startswith(CASE_BASE):
-            ident = Literal(str(c)[len(CASE_BASE) :])
+    identifier = field_named(NodeKind.CASE, "id").prop
+    for c in g.subjects(RDF.type, RECORDS[NodeKind.CASE].rdf_class):
+        ident: object = g.value(c, identifier)
+        if ident is None:
+            node = parse_case_node(str(c))
+            ident = node.case_id if node is not None and node.kind is NodeKind.CASE else None
         if ident is not None:
             ids.append(str(ident))
     return sorted(ids)
 
 
-def graph_to_case(g: Graph, case_id: str, ontology: Ontology, *, source: str | None = None) -> Case:
-    """Read one case back from its RDF (the inverse of ``case_to_graph``)."""
-    c = case_iri(case_id)
-    if (c, RDF.type, CPK.Case) not in g:
-        raise CaseFormatError(f"no cpk:Case <{c}> in the graph", field="id")
-    voc = ontology.vocabularies
+def model_error(exc: ValidationError, *, source: str | None = None) -> CaseFormatError:
+    """The first problem pydantic found in a case, as a ``CaseFormatError`` naming its field path."""
+    first = exc.errors()[0]
+    path = field_path(*(step for step in first["loc"] if isinstance(step, str | int)))
+    allowed = None
+    if first["type"] == "literal_error":
+        expected = first.get("ctx", {}).get("expected", "")
+        allowed = [x.strip(" '") for x in str(expected).replace(" or ", ",").split(",") if x.strip(" '")]
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown field"
+    more = len(exc.errors()) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return CaseFormatError(message, field=path or None, source=source, allowed=allowed)
 
-    def slug(field_name: str, node: object, path: str) -> str:
+
+class _Reader:
+    """Reads the records of one case from its RDF, field by field as the table says."""
+
+    def __init__(self, g: Graph, case_id: str, ontology: Ontology, source: str | None) -> None:
+        self.g = g
+        self.voc = ontology.vocabularies
+        self.source = source
+        # actors first: every reference to an actor is checked against them
+        actors = field_named(NodeKind.CASE, "actors")
+        identifier = field_named(NodeKind.ACTOR, "id").prop
+        self.actor_ids: dict[Node, str] = {}
+        for a in _in_order(g, list(g.objects(case_iri(case_id), actors.prop))):
+            ident = g.value(a, identifier)
+            self.actor_ids[a] = str(ident) if ident is not None else local_id(str(a))
+
+    def error(self, message: str, path: str, allowed: list[str] | None = None) -> CaseFormatError:
+        return CaseFormatError(message, field=path, allowed=allowed, source=self.source)
+
+    def slug(self, f: CaseField, node: object, path: str) -> str:
+        vocab = self.voc[f.name]
         if not isinstance(node, URIRef):
-            raise CaseFormatError(f"expected an IRI, got {node!r}", field=path, source=source)
-        value = voc[field_name].by_iri(node)
+            raise self.error(f"expected an IRI, got {node!r}", path)
+        value = vocab.by_iri(node)
         if value is None:
-            raise CaseFormatError(
-                f"<{node}> is not a value of {voc[field_name].cls}",
-                field=path,
-                allowed=voc[field_name].notations,
-                source=source,
-            )
+            raise self.error(f"<{node}> is not a value of {vocab.cls}", path, vocab.notations)
         return value.notation
 
-    def one(subject: URIRef, prop: URIRef, field_name: str, path: str) -> str:
-        values = list(g.objects(subject, prop))
-        if not values:
-            raise CaseFormatError("Field required", field=path, source=source)
-        if len(values) > 1:
-            raise CaseFormatError(
-                f"expected exactly one value, found {len(values)}",
-                field=path,
-                allowed=voc[field_name].notations,
-                source=source,
-            )
-        return slug(field_name, values[0], path)
+    def actor(self, node: object, path: str) -> str:
+        if isinstance(node, URIRef | BNode) and node in self.actor_ids:
+            return self.actor_ids[node]
+        raise self.error(f"actor <{node}> is not declared in 'actors'", path, sorted(self.actor_ids.values()))
 
-    actor_ids: dict[URIRef, str] = {}
-    actors = []
-    for a in sorted(g.objects(c, CPK.hasActor), key=lambda n: (_position(g, n), str(n))):
-        assert isinstance(a, URIRef)
-        aid = _str(g, a, DCTERMS.identifier) or str(a).rsplit("/", 1)[-1]
-        actor_ids[a] = aid
-        actors.append(
-            Actor(
-                id=aid,
-                kind=slug("kind", g.value(a, CPK.actorKind), f"actors[{aid}].kind"),
-                label=_str(g, a, RDFS.label) or aid,
-            )
-        )
+    def literal(self, f: CaseField, node: Node) -> object:
+        if f.datatype == XSD.boolean:
+            return bool(node.toPython()) if isinstance(node, Literal) else False
+        return str(node)
 
-    def actor_ref(node: object, path: str) -> str:
-        if isinstance(node, URIRef) and node in actor_ids:
-            return actor_ids[node]
-        raise CaseFormatError(
-            f"actor <{node}> is not declared in 'actors'", field=path, allowed=sorted(actor_ids.values()), source=source
-        )
+    def record(self, record: NodeKind, node: Node, path: str) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for f in fields_of(record):
+            where = field_path(path, f.name)
+            values = list(self.g.objects(node, f.prop))
+            if f.kind is ValueKind.IDENTIFIER:
+                if record is NodeKind.ACTOR:
+                    data[f.name] = self.actor_ids.get(node) or local_id(str(node))
+                continue
+            if f.kind is ValueKind.RECORD and f.nested is not None:
+                children = _in_order(self.g, values)
+                if f.many:
+                    data[f.name] = [self.record(f.nested, c, field_path(where, i)) for i, c in enumerate(children)]
+                    continue
+                values = children
+            if not values:
+                continue
+            if f.many:
+                if f.kind is ValueKind.VOCABULARY:  # a set: kept sorted, its canonical form
+                    data[f.name] = sorted(self.slug(f, v, where) for v in values)
+                elif f.kind is ValueKind.ACTOR:
+                    data[f.name] = [self.actor(v, field_path(where, i)) for i, v in enumerate(values)]
+                else:
+                    data[f.name] = [self.literal(f, v) for v in values]
+                continue
+            if len(values) > 1:
+                allowed = self.voc[f.name].notations if f.kind is ValueKind.VOCABULARY else None
+                raise self.error(f"expected exactly one value, found {len(values)}", where, allowed)
+            value = values[0]
+            if f.kind is ValueKind.VOCABULARY:
+                data[f.name] = self.slug(f, value, where)
+            elif f.kind is ValueKind.ACTOR:
+                data[f.name] = self.actor(value, where)
+            elif f.kind is ValueKind.RECORD and f.nested is not None:
+                data[f.name] = self.record(f.nested, value, where)
+            else:
+                data[f.name] = self.literal(f, value)
+        if record is NodeKind.ACTOR:
+            data.setdefault("label", data["id"])  # an actor stated without a label is named by its id
+        return data
 
-    parts = []
-    for i, p in enumerate(sorted(g.objects(c, CPK.hasParticipation), key=lambda n: (_position(g, n), str(n)))):
-        assert isinstance(p, URIRef)
-        task = g.value(p, CPK.taskType)
-        parts.append(
-            Participation(
-                actor=actor_ref(g.value(p, CPK.participant), f"participations[{i}].actor"),
-                stage=one(p, CPK.atStage, "stage", f"participations[{i}].stage"),
-                decision=one(p, CPK.decisionRight, "decision", f"participations[{i}].decision"),
-                task=None if task is None else slug("task", task, "participations.task"),
-                contributes=sorted(
-                    slug("contributes", r, "participations.contributes") for r in g.objects(p, CPK.contributes)
-                ),
-            )
-        )
-    rels = []
-    for r in sorted(g.objects(c, CPK.hasAccountabilityRelation), key=lambda n: (_position(g, n), str(n))):
-        assert isinstance(r, URIRef)
-        rels.append(
-            AccountabilityRelation(
-                accountor=actor_ref(g.value(r, CPK.accountor), "accountability.accountor"),
-                forum=actor_ref(g.value(r, CPK.forum), "accountability.forum"),
-                type=slug("type", g.value(r, CPK.accountabilityType), "accountability.type"),
-                mechanism=_str(g, r, CPK.accountabilityMechanism),
-            )
-        )
-    sources = []
-    for s in sorted(g.objects(c, CPK.hasSource), key=lambda n: (_position(g, n), str(n))):
-        assert isinstance(s, URIRef)
-        access = _str(g, s, CPK.accessMode) or "read"
-        sources.append(
-            SourceRef(
-                cite=_str(g, s, CPK.citation) or "",
-                page=_str(g, s, CPK.page),
-                access="secondary" if access == "secondary" else "read",
-                via=_str(g, s, CPK.citedVia),
-                page_note=_str(g, s, CPK.pageNote),
-                url=_str(g, s, CPK.sourceUrl),
-            )
-        )
-    source_classification = None
-    sc = g.value(c, CPK.hasSourceClassification)
-    if isinstance(sc, URIRef):
-        level = _str(g, sc, CPK.statedLevel)
-        source_classification = SourceClassification.model_validate(
-            {
-                "level": level,
-                "type": _str(g, sc, CPK.statedType),
-                "statement": _str(g, sc, CPK.statement) or "",
-                "cite": _str(g, sc, CPK.citation) or "",
-                "page": _str(g, sc, CPK.page),
-            }
-        )
-    domain = g.value(c, CPK.policyDomain)
-    initiated = g.value(c, CPK.initiatedBy)
-    representativeness = g.value(c, CPK.representativeness)
-    directed = g.value(c, CPK.directedAtCitizens)
-    return Case(
-        id=case_id,
-        title=_str(g, c, DCTERMS.title),
-        description=_str(g, c, DCTERMS.description),
-        domain=None if domain is None else slug("domain", domain, "domain"),
-        country=_str(g, c, CPK.country),
-        place=_str(g, c, CPK.place),
-        started=_str(g, c, CPK.started),
-        initiated_by=None if initiated is None else actor_ref(initiated, "initiated_by"),
-        actors=actors,
-        participations=parts,
-        accountability=rels,
-        compensation=sorted(slug("compensation", x, "compensation") for x in g.objects(c, CPK.compensation)),
-        representativeness="unknown"
-        if representativeness is None
-        else slug("representativeness", representativeness, "representativeness"),
-        directed_at_citizens=bool(directed.toPython()) if isinstance(directed, Literal) else False,
-        source_classification=source_classification,
-        sources=sources,
-    )
+
+def graph_to_case(g: Graph, case_id: str, ontology: Ontology, *, source: str | None = None) -> Case:
+    """Read one case back from its RDF (the inverse of ``case_to_graph``).
+
+    Errors name the field by its path in the case format (``participations[0].stage``).
+    """
+    c = case_iri(case_id)
+    if (c, RDF.type, RECORDS[NodeKind.CASE].rdf_class) not in g:
+        raise CaseFormatError(f"no cpk:Case <{c}> in the graph", field="id")
+    data = _Reader(g, case_id, ontology, source).record(NodeKind.CASE, c, "")
+    data["id"] = case_id
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        raise model_error(exc, source=source) from None

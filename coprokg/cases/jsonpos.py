@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from coprokg.fields import field_path
+
 _WS = " \t\r\n"
 
 
@@ -42,8 +44,7 @@ class _Scanner:
             i = self.skip(i)
             key, i = self.decoder.raw_decode(self.text, i)
             i = self.skip(i) + 1  # the colon
-            child = f"{path}.{key}" if path else str(key)
-            i = self.skip(self.value(i, child))
+            i = self.skip(self.value(i, field_path(path, str(key))))
             if self.text[i] == "}":
                 return i + 1
             i += 1  # the comma
@@ -54,7 +55,7 @@ class _Scanner:
             return i + 1
         index = 0
         while True:
-            i = self.skip(self.value(i, f"{path}[{index}]"))
+            i = self.skip(self.value(i, field_path(path, index)))
             index += 1
             if self.text[i] == "]":
                 return i + 1

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coprokg.errors import CaseFormatError, LimitExceeded
+from coprokg.fields import field_path
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LONG_NUMBER = re.compile(r"-?\d{%d,}")
@@ -139,12 +140,6 @@ def _refuse_constant(name: str) -> Any:
     raise CaseFormatError(f"{name} is not a JSON value")
 
 
-def _path(parent: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    return f"{parent}.{key}" if parent else key
-
-
 def check_value(data: Any, limits: CaseLimits = DEFAULT_LIMITS, *, source: str | None = None) -> None:
     """Check a parsed case (or JSON-LD document) without recursion: depth, list sizes, strings.
 
@@ -172,7 +167,7 @@ def check_value(data: Any, limits: CaseLimits = DEFAULT_LIMITS, *, source: str |
         elif isinstance(value, dict):
             for key, item in value.items():
                 _check_string(str(key), path, limits, source)
-                child = _path(path, str(key))
+                child = field_path(path, str(key))
                 if depth == 0 and key in _COUNTED and isinstance(item, list):
                     name = _COUNTED[key]
                     if len(item) > getattr(limits, name):
@@ -183,7 +178,7 @@ def check_value(data: Any, limits: CaseLimits = DEFAULT_LIMITS, *, source: str |
                 raise limits.exceeded(
                     "max_list_items", f"a list of {len(value)} items", field=path or None, source=source
                 )
-            stack.extend((_path(path, i), item, depth + 1) for i, item in enumerate(value))
+            stack.extend((field_path(path, i), item, depth + 1) for i, item in enumerate(value))
 
 
 def _check_string(value: str, path: str, limits: CaseLimits, source: str | None) -> None:

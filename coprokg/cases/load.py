@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from pydantic import ValidationError
 from rdflib import Graph
 
-from coprokg.cases.convert import case_ids, case_to_graph, graph_to_case, resolve_case
+from coprokg.cases.convert import case_ids, case_to_graph, graph_to_case, model_error, resolve_case
 from coprokg.cases.jsonpos import locate, value_positions
 from coprokg.cases.limits import DEFAULT_LIMITS, CaseLimits, check_value, decode_text, parse_json
 from coprokg.cases.model import Case
@@ -69,16 +69,6 @@ class LoadedCase:
         return locate(self.positions, field_path) if self.positions else (None, None)
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += ("." if path else "") + part
-    return path
-
-
 def case_from_dict(
     data: Any,
     *,
@@ -102,22 +92,11 @@ def case_from_dict(
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        path = _field_path(tuple(first["loc"]))
-        line, column = locate(positions, path)
-        allowed = None
-        if first["type"] == "literal_error":
-            expected = first.get("ctx", {}).get("expected", "")
-            allowed = [x.strip(" '") for x in str(expected).replace(" or ", ",").split(",") if x.strip(" '")]
-        message = first["msg"]
-        if first["type"] == "extra_forbidden":
-            message = "unknown field"
-        more = len(exc.errors()) - 1
-        if more:
-            message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise CaseFormatError(
-            message, field=path or None, source=source, line=line, column=column, allowed=allowed
-        ) from None
+        error = model_error(exc, source=source)
+        if error.field:
+            error.line, error.column = locate(positions, error.field)
+            error.args = (str(error),)
+        raise error from None
     try:
         resolved = resolve_case(case, ontology, source=source)
     except CaseFormatError as exc:

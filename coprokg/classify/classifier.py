@@ -10,10 +10,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from coprokg.cases.load import LoadedCase
+from coprokg.cases.model import Actor, Participation
 from coprokg.classify.compiler import INF, Change, CompiledOntology, DefinedClass, Node
 from coprokg.classify.expressions import Named, render
 from coprokg.classify.result import Classification, Explanation, Membership, NearMiss, Reading
-from coprokg.namespaces import CASE_BASE, CPK, case_iri
+from coprokg.fields import node_path, property_path
+from coprokg.namespaces import CPK, CaseNode, NodeKind, actor_iri, case_iri, parse_case_node
 from coprokg.ontology import Ontology, Typology
 from coprokg.paths import ontology_path, shapes_dir
 from coprokg.risks import RiskEvaluator
@@ -72,38 +74,57 @@ class Classifier:
         self.class_sources = {iri: ontology.sources(iri) for iri in self.compiled.defined}
 
     # ------------------------------------------------------------------ wording
+    @staticmethod
+    def _case_node(node: Node, loaded: LoadedCase) -> CaseNode | None:
+        """The node of this case that ``node`` is (``coprokg.iris``), or None."""
+        if not isinstance(node, URIRef):
+            return None
+        parsed = parse_case_node(node)
+        return parsed if parsed is not None and parsed.case_id == loaded.case.id else None
+
+    @staticmethod
+    def _actor(loaded: LoadedCase, actor_id: str) -> Actor | None:
+        return next((a for a in loaded.case.actors if a.id == actor_id), None)
+
+    @staticmethod
+    def _participation(loaded: LoadedCase, node: CaseNode) -> Participation | None:
+        parts = loaded.case.participations
+        return parts[node.position - 1] if 0 < node.position <= len(parts) else None
+
+    def _path(self, node: CaseNode, loaded: LoadedCase) -> str | None:
+        """The node's field path in the case file (``participations[0]``, ``actors[1]``)."""
+        return node_path(node, [a.id for a in loaded.case.actors])
+
     def _describe_node(self, node: Node, loaded: LoadedCase) -> str:
         if isinstance(node, Literal):
             return repr(str(node))
-        text = str(node)
-        case_id = loaded.case.id
-        prefix = f"{CASE_BASE}{case_id}"
-        if text == prefix:
-            return f"case '{case_id}'"
-        if text.startswith(prefix + "/actor/"):
-            actor_id = text.rsplit("/", 1)[-1]
-            actor = next((a for a in loaded.case.actors if a.id == actor_id), None)
-            return f"{actor.label} ({actor_id})" if actor else actor_id
-        if text.startswith(prefix + "/participation/"):
-            n = int(text.rsplit("/", 1)[-1])
-            part = loaded.case.participations[n - 1]
-            return f"participations[{n - 1}] ({part.actor} at {part.stage})"
-        return self.ontology.label(node)
+        parsed = self._case_node(node, loaded)
+        if parsed is None:
+            return self.ontology.label(node)
+        if parsed.kind is NodeKind.CASE:
+            return f"case '{parsed.case_id}'"
+        if parsed.kind is NodeKind.ACTOR:
+            actor = self._actor(loaded, str(parsed.key))
+            return f"{actor.label} ({actor.id})" if actor else str(parsed.key)
+        path = self._path(parsed, loaded) or str(node)
+        if parsed.kind is NodeKind.PARTICIPATION:
+            part = self._participation(loaded, parsed)
+            return f"{path} ({part.actor} at {part.stage})" if part else path
+        return path
 
     def _plain_node(self, node: Node, loaded: LoadedCase) -> str:
         """A node in words a reader knows: "the part of Neighbourhood residents in commissioning"."""
-        text = str(node)
-        prefix = f"{CASE_BASE}{loaded.case.id}"
-        if text.startswith(prefix + "/participation/"):
-            part = loaded.case.participations[int(text.rsplit("/", 1)[-1]) - 1]
-            actor = next((a for a in loaded.case.actors if a.id == part.actor), None)
-            stage = self.ontology.vocabularies["stage"].values.get(part.stage)
-            return f"the part of {actor.label if actor else part.actor} in {stage.label if stage else part.stage}"
-        if text.startswith(prefix + "/actor/"):
-            actor_id = text.rsplit("/", 1)[-1]
-            actor = next((a for a in loaded.case.actors if a.id == actor_id), None)
-            return actor.label if actor else actor_id
-        if text == prefix:
+        parsed = self._case_node(node, loaded)
+        if parsed is not None and parsed.kind is NodeKind.PARTICIPATION:
+            part = self._participation(loaded, parsed)
+            if part is not None:
+                actor = self._actor(loaded, part.actor)
+                stage = self.ontology.vocabularies["stage"].values.get(part.stage)
+                return f"the part of {actor.label if actor else part.actor} in {stage.label if stage else part.stage}"
+        if parsed is not None and parsed.kind is NodeKind.ACTOR:
+            actor = self._actor(loaded, str(parsed.key))
+            return actor.label if actor else str(parsed.key)
+        if parsed is not None and parsed.kind is NodeKind.CASE:
             return "the case"
         return self._describe_node(node, loaded)
 
@@ -111,11 +132,14 @@ class Classifier:
         self, dc: DefinedClass, node: URIRef, proof: list[tuple[Node, URIRef, Node]], loaded: LoadedCase
     ) -> str:
         """One plain sentence: who does what, so the case (or actor) is in the class — with the source."""
-        prefix = f"{CASE_BASE}{loaded.case.id}/participation/"
+        in_proof = (self._case_node(s, loaded) for s, _p, _o in proof)
+        participations = dict.fromkeys(n for n in in_proof if n is not None and n.kind is NodeKind.PARTICIPATION)
         parts: list[str] = []
-        for n in dict.fromkeys(int(str(s).rsplit("/", 1)[-1]) for s, _p, _o in proof if str(s).startswith(prefix)):
-            part = loaded.case.participations[n - 1]
-            actor = next((a for a in loaded.case.actors if a.id == part.actor), None)
+        for n in participations:
+            part = self._participation(loaded, n)
+            if part is None:
+                continue
+            actor = self._actor(loaded, part.actor)
             kind = self.ontology.vocabularies["kind"].values.get(actor.kind) if actor else None
             stage = self.ontology.vocabularies["stage"].values.get(part.stage)
             decision = self.ontology.vocabularies["decision"].values.get(part.decision)
@@ -125,7 +149,8 @@ class Classifier:
                 f"“{decision.label if decision else part.decision}”"
             )
         reason = "; ".join(parts) if parts else "the case facts below satisfy its axiom"
-        if str(node) == f"{CASE_BASE}{loaded.case.id}":
+        parsed = self._case_node(node, loaded)
+        if parsed is not None and parsed.kind is NodeKind.CASE:
             conclusion = f"the case {'reaches' if dc.rank is not None else 'is'} {dc.label}"
         else:
             conclusion = f"the role of {self._plain_node(node, loaded)} is {dc.label}"
@@ -140,13 +165,10 @@ class Classifier:
         return f"{self._describe_node(s, loaded)} — {self.ontology.label(p)} — {self._describe_node(o, loaded)}"
 
     def _node_path(self, node: URIRef, loaded: LoadedCase) -> str:
-        text = str(node)
-        prefix = f"{CASE_BASE}{loaded.case.id}"
-        if text == prefix:
-            return ""
-        if "/actor/" in text:
-            return f"actors[{text.rsplit('/', 1)[-1]}]"
-        return text[len(prefix) + 1 :]
+        """The field path of a classified node: '' for the case, ``actors[0]`` for its first actor."""
+        parsed = self._case_node(node, loaded)
+        path = self._path(parsed, loaded) if parsed is not None else None
+        return path if path is not None else str(node)
 
     def _explain(self, dc: DefinedClass, node: URIRef, facts: object, loaded: LoadedCase) -> Explanation:
         proof: list[tuple[Node, URIRef, Node]] = []
@@ -174,6 +196,7 @@ class Classifier:
             notation=dc.notation,
             rank=dc.rank,
             node=self._node_path(node, loaded),
+            node_iri=str(node),
             explanation=self._explain(dc, node, facts, loaded),
         )
 
@@ -184,7 +207,8 @@ class Classifier:
             current = ", ".join(self._plain_node(c, loaded) for c in change.current) or "nothing"
             wanted = " or ".join(self.ontology.label(w) for w in change.wanted)
             text = f"the {self.ontology.label(change.prop)} of {where} were {wanted} instead of {current}"
-            if "/participation/" in str(change.node):
+            changed = self._case_node(change.node, loaded)
+            if changed is not None and changed.kind is NodeKind.PARTICIPATION:
                 text += " (or a new participation like it were added)"
             return text
         if change.text.startswith("would need not to satisfy"):
@@ -197,11 +221,17 @@ class Classifier:
         cost, changes = self.compiled.repair(Named(dc.iri), node, facts)  # type: ignore[arg-type]
         if cost >= INF or not changes:
             return None
-        texts = []
+        texts: list[str] = []
+        paths: list[str] = []
+        actor_ids = [a.id for a in loaded.case.actors]
         for change in changes:
             text = self._change_text(change, loaded)
             if text not in texts:
                 texts.append(text)
+            changed = self._case_node(change.node, loaded)
+            path = property_path(changed, change.prop, actor_ids) if changed is not None else None
+            if path is not None and path not in paths:
+                paths.append(path)
         return NearMiss(
             iri=str(dc.iri),
             label=dc.label,
@@ -209,6 +239,7 @@ class Classifier:
             typology_iri=str(dc.typology_iri) if dc.typology_iri is not None else None,
             cost=cost,
             changes=texts,
+            fields=paths,
             text=f"would be {dc.label} if " + "; and ".join(texts),
         )
 
@@ -247,7 +278,7 @@ class Classifier:
         default = next(r for r in readings if r.default)
         roles: list[Membership] = []
         for actor in loaded.case.actors:
-            node = URIRef(f"{CASE_BASE}{loaded.case.id}/actor/{actor.id}")
+            node = actor_iri(loaded.case.id, actor.id)
             for dc in self.actor_classes:
                 if dc.typology and self.compiled.holds(Named(dc.iri), node, facts, None):
                     roles.append(self._membership(dc, node, facts, loaded))

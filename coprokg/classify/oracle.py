@@ -26,7 +26,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from coprokg.cases.load import LoadedCase
 from coprokg.classify.compiler import CompiledOntology
-from coprokg.namespaces import CASE_BASE
+from coprokg.namespaces import parse_case_node
 from coprokg.reasoner import graph_to_ntriples, run_hermit
 
 # HermiT's time grows faster than the batch: on this ontology (nominals in its value sets) one
@@ -43,10 +43,13 @@ class Disagreement:
 
 def case_nodes(loaded: LoadedCase) -> list[URIRef]:
     """The individuals of one case (case, actors, participations, relations, sources)."""
-    nodes = set()
+    nodes: set[URIRef] = set()
     for s, _, o in loaded.graph:
         for term in (s, o):
-            if isinstance(term, URIRef) and str(term).startswith(CASE_BASE + loaded.case.id):
+            if not isinstance(term, URIRef):
+                continue
+            node = parse_case_node(term)
+            if node is not None and node.case_id == loaded.case.id:
                 nodes.add(term)
     return sorted(nodes, key=str)
 

@@ -27,7 +27,10 @@ class Membership(BaseModel):
     typology_iri: str | None = None
     notation: str | None = None
     rank: int | None = None
-    node: str = Field(description="Field path of what is classified: '' for the case, 'actors[residents]' …")
+    node: str = Field(
+        description="Field path in the case file of what is classified: '' for the case, 'actors[0]' (first actor)."
+    )
+    node_iri: str | None = Field(default=None, description="The IRI of what is classified (coprokg.iris).")
     explanation: Explanation
 
 
@@ -40,6 +43,9 @@ class NearMiss(BaseModel):
     typology_iri: str | None = None
     cost: int = Field(description="Number of facts to change.")
     changes: list[str]
+    fields: list[str] = Field(
+        default_factory=list, description="Field paths in the case file the changes touch ('participations[0].stage')."
+    )
     text: str
 
 

@@ -18,11 +18,11 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from coprokg.errors import NotAcceptable, QueryError, QueryRefused, StoreError
-from coprokg.namespaces import CPK, GRAPH_BASE, case_iri
+from coprokg.namespaces import CASE_GRAPH_PREFIX, CPK, META_GRAPH, case_iri
 from coprokg.ontology import default_ontology
 from coprokg.sparql.results import RenderedResult
 from coprokg.store.finding import CaseQuery, case_query_sparql
-from coprokg.store.records import CASE_GRAPH_PREFIX, RECORD, CaseRecord, case_graph_iri, classification_graph
+from coprokg.store.records import RECORD, CaseRecord, case_graph_iri, classification_graph
 
 
 def solution_rows(result: ox.QuerySolutions) -> list[dict[str, Any]]:
@@ -34,7 +34,6 @@ def solution_rows(result: ox.QuerySolutions) -> list[dict[str, Any]]:
     return rows
 
 
-META_GRAPH = f"{GRAPH_BASE}meta"
 PREFIXES = f"PREFIX cpk: <{CPK}>\nPREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX cpkr: <{RECORD}>\n"
 
 

@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from coprokg.errors import QueryError, StoreError, StoreUnavailable
+from coprokg.namespaces import ONTOLOGY_GRAPH
 from coprokg.sparql.results import PREFIXES, RenderedResult
 from coprokg.sparql.safety import check_query, check_update
 from coprokg.sparql.worker import syntax_error_reply
@@ -291,7 +292,7 @@ class EmbeddedStore(GraphStore):
         """The store answers a read, its directory is there and writable; a past fault is recovered."""
         self._recover()
         try:
-            self.store.contains_named_graph(ox.NamedNode("https://w3id.org/coprokg/graph/ontology"))
+            self.store.contains_named_graph(ox.NamedNode(str(ONTOLOGY_GRAPH)))
         except OSError as exc:
             raise StoreUnavailable(f"the store does not answer: {exc}") from None
         self.check_directory()

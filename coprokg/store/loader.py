@@ -20,6 +20,7 @@ from coprokg.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from coprokg.paths import cases_dir, ontology_path, shapes_dir
 from coprokg.store.base import GraphStore
 from coprokg.store.records import build_record, case_digest, graph_to_triples
+from coprokg.turtle import turtle_triples
 
 CASE_SUFFIXES = (".json", ".jsonld", ".ttl")
 
@@ -46,12 +47,8 @@ def _turtle_files(paths: list[Path]) -> tuple[list[ox.Triple], str]:
     digest = hashlib.sha256()
     triples: list[ox.Triple] = []
     for path in paths:
-        data = path.read_bytes()
-        digest.update(data)
-        try:
-            triples.extend(q.triple for q in ox.parse(data, ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
-        except SyntaxError as exc:
-            raise CoprokgError(f"{path}: cannot parse Turtle: {exc}") from None
+        triples.extend(turtle_triples(path))  # a missing or broken file: an OntologyError naming where
+        digest.update(path.read_bytes())
     return triples, digest.hexdigest()
 
 

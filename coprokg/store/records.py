@@ -25,7 +25,8 @@ from rdflib import Graph
 from coprokg.cases.load import LoadedCase
 from coprokg.classify import Classification, Classifier, default_classifier
 from coprokg.errors import CaseNotConforming
-from coprokg.namespaces import GRAPH_BASE, case_graph, case_iri
+from coprokg.namespaces import NodeKind, case_graph, case_iri, parse_case_node, warning_iri
+from coprokg.namespaces import classification_graph as classification_graph_iri
 from coprokg.paths import ontology_path, shapes_dir
 from coprokg.rdfterms import to_ox_term, to_rdflib_term
 from coprokg.threadsafe import RDFLIB_LOCK
@@ -48,11 +49,8 @@ def rec(name: str) -> ox.NamedNode:
 
 
 def classification_graph(case_id: str) -> str:
-    """The named graph holding what was derived from one case."""
-    return f"{GRAPH_BASE}case/{case_id}/classification"
-
-
-CASE_GRAPH_PREFIX = f"{GRAPH_BASE}case/"
+    """The named graph holding what was derived from one case (``coprokg.iris``)."""
+    return str(classification_graph_iri(case_id))
 
 
 # ---------------------------------------------------------------- rdflib <-> pyoxigraph
@@ -116,9 +114,9 @@ def _derived(case_id: str, classification: Classification, report: ValidationRep
         if node is not None:
             out.append(ox.Triple(node, RDF_TYPE, ox.NamedNode(membership.iri)))
     for role in classification.roles:
-        if role.node.startswith("actors[") and role.node.endswith("]"):
-            actor = ox.NamedNode(f"{case.value}/actor/{role.node[7:-1]}")
-            out.append(ox.Triple(actor, RDF_TYPE, ox.NamedNode(role.iri)))
+        actor = parse_case_node(role.node_iri) if role.node_iri else None
+        if actor is not None and actor.kind is NodeKind.ACTOR and actor.case_id == case_id:
+            out.append(ox.Triple(ox.NamedNode(str(actor.iri)), RDF_TYPE, ox.NamedNode(role.iri)))
     for reading in classification.readings:
         if reading.default and reading.iri is not None:
             out.append(ox.Triple(case, rec("powerTransfer"), ox.NamedNode(reading.iri)))
@@ -131,7 +129,7 @@ def _derived(case_id: str, classification: Classification, report: ValidationRep
     warnings = [r for r in report.results if r.severity is not Severity.VIOLATION]
     out.append(ox.Triple(case, rec("warningCount"), ox.Literal(str(len(warnings)), datatype=XSD_INTEGER)))
     for n, result in enumerate(warnings, start=1):
-        node = ox.NamedNode(f"{case.value}/warning/{n}")
+        node = ox.NamedNode(str(warning_iri(case_id, n)))
         out.append(ox.Triple(case, rec("warning"), node))
         out.append(ox.Triple(node, RDF_TYPE, rec("Warning")))
         out.append(ox.Triple(node, rec("severity"), ox.Literal(result.severity.value)))

@@ -60,7 +60,7 @@ def test_buurt_bestuurt_is_co_governance_with_its_reasons() -> None:
     assert explanation.source and any("Meijer 2016" in s for s in explanation.source)
     assert {m.label for m in result.levels} == {"co-governance"}
     assert "collective co-commissioning" in result.typologies["Nabatchi, Sancino & Sicilia 2017"]
-    assert {m.label for m in result.roles if m.node == "actors[residents]"} >= {"co-commissioner", "coproducer"}
+    assert {m.label for m in result.roles if m.node == "actors[0]"} >= {"co-commissioner", "coproducer"}
     assert [m.label for m in result.paradigms] == ["case carrying the NPG contract"]
     # the residents contribute time and knowledge without compensation: Meijer's compensation issue
     assert {r.issue for r in result.risks} == {str(CPK["issue-compensation"])}

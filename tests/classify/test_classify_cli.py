@@ -15,7 +15,7 @@ def test_summary_shows_level_reasons_roles_risks_and_near_misses(capsys: pytest.
     out = capsys.readouterr().out
     assert "power transfer: co-governance" in out
     assert "because co-governance ≡ " in out
-    assert "role of actors[residents]: " in out and "co-commissioner" in out
+    assert "role of actors[0] (Neighbourhood residents): " in out and "co-commissioner" in out
     assert "RISK: Neighbourhood residents contribute" in out
     assert "near miss: would be co-management if" in out
 
