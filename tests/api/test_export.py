@@ -16,11 +16,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from coprokg import export
-from coprokg.namespaces import CPK
+from coprokg.namespaces import CASE_GRAPH_PREFIX, CPK
 from coprokg.ontology import FIELD_VOCABULARIES, Ontology, default_ontology
 from coprokg.paths import cases_dir
 from coprokg.store import EmbeddedStore
-from coprokg.store.records import CASE_GRAPH_PREFIX
 
 pytest_plugins = ["apikit"]
 
