@@ -29,6 +29,15 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from coprokg.errors import OntologyError
 
+__all__ = [
+    "TurtleFormatError",
+    "canonical_turtle",
+    "is_normalized",
+    "normalize_file",
+    "parse_turtle",
+    "turtle_triples",
+]
+
 # Predicates written first, in this order; the rest alphabetically by their written form.
 _PREDICATE_ORDER = [
     str(RDF.type),

@@ -158,9 +158,12 @@ def case_query_sparql(query: CaseQuery, *, prefixes: str, case_graph_prefix: str
             lines.append(f"  FILTER(CONTAINS({haystack}, {_literal(word)}))")
     if query.sort == "country":  # by the name a reader sees, not by the code
         names = " ".join(f"({_literal(code)} {_literal(name)})" for code, name in sorted(country_names().items()))
-        lines.append(f"  OPTIONAL {{ VALUES (?country ?countryName) {{ {names} }} }}")
+        # keyed on a variable that is always bound: an unbound ?country would join every row
+        lines.append('  BIND(COALESCE(?country, "") AS ?countryKey)')
+        lines.append(f"  OPTIONAL {{ VALUES (?countryKey ?countryName) {{ {names} }} }}")
     ranks = " ".join(f'("{lv.notation}" {lv.rank})' for lv in ontology.power_levels())
-    lines.append(f"  OPTIONAL {{ VALUES (?level ?rank) {{ {ranks} }} }}")
+    lines.append('  BIND(COALESCE(?level, "") AS ?levelKey)')
+    lines.append(f"  OPTIONAL {{ VALUES (?levelKey ?rank) {{ {ranks} }} }}")
     where = "\n".join(lines)
     key = {
         "id": "?id",
