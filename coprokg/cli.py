@@ -67,6 +67,13 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_problems(exc: CoprokgError) -> None:
+    """Every problem of an input, one line each (a file's errors at once, not one per run)."""
+    problems = getattr(exc, "problems", None) or [exc]
+    for problem in problems:
+        print(str(problem).replace(" (and ", " (", 1) if problem is not exc else str(problem), file=sys.stderr)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from coprokg.cases import load_case
     from coprokg.validate import validate_case
@@ -77,7 +84,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             report = validate_case(load_case(path))
         except CoprokgError as exc:
-            print(str(exc), file=sys.stderr)
+            _print_problems(exc)
             worst = EXIT_ERROR
             continue
         reports.append(report)

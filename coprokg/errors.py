@@ -99,7 +99,23 @@ class InputError(CoprokgError):
 
 
 class CaseFormatError(InputError):
-    """A case description is malformed or uses a value the ontology does not know."""
+    """A case description is malformed or uses a value the ontology does not know.
+
+    ``problems`` lists every problem found in the input, this one first, so that a file's errors
+    can be reported at once rather than one per run.
+    """
+
+    problems: list[CaseFormatError]
+
+    def to_dict(self) -> dict[str, object]:
+        body = super().to_dict()
+        others = getattr(self, "problems", [])
+        if len(others) > 1:
+            body["problems"] = [
+                {k: v for k, v in p.to_dict().items() if k in ("message", "field", "line", "column", "allowed")}
+                for p in others
+            ]
+        return body
 
 
 class QueryError(InputError):

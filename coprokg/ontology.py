@@ -79,8 +79,12 @@ class Vocabulary:
         slug = self.synonyms.get(_fold(text))
         if slug is not None:
             return self.values[slug]
+        from coprokg.cases.forgiving import did_you_mean, nearest
+
+        names = self.notations + [name for name in self.synonyms if name not in self.values]
+        suggestions = list(dict.fromkeys(self.synonyms.get(s, s) for s in nearest(text, names)))
         raise CaseFormatError(
-            f"unknown value {text!r}",
+            f"unknown value {text!r}" + did_you_mean(suggestions),
             field=field_path,
             allowed=self.notations,
             source=source,

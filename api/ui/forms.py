@@ -190,7 +190,7 @@ class CaseForm:
             title=text("title"),
             description=text("description"),
             domain=text("domain"),
-            country=text("country").upper(),
+            country=text("country"),
             place=text("place"),
             started=text("started"),
             representativeness=text("representativeness") or "unknown",

@@ -47,31 +47,41 @@ def resolve_case(case: Case, ontology: Ontology, *, source: str | None = None) -
     actors first (every reference to an actor is checked against them).
     """
     notes: list[str] = []
+    problems: list[CaseFormatError] = []
     voc = ontology.vocabularies
     seen: dict[str, int] = {}
 
     def canon(f: CaseField, value: str, path: str) -> str:
-        resolved = voc[f.name].resolve(value, field_path=path, source=source).notation
+        try:
+            resolved = voc[f.name].resolve(value, field_path=path, source=source).notation
+        except CaseFormatError as exc:
+            problems.append(exc)
+            return value
         if resolved != value:
             notes.append(f"{path}: {value!r} read as {resolved!r}")
         return resolved
 
     def known_actor(actor_id: str, path: str) -> None:
         if actor_id not in seen:
-            raise CaseFormatError(
-                f"actor {actor_id!r} is not declared in 'actors'",
-                field=path,
-                allowed=sorted(seen),
-                source=source,
+            problems.append(
+                CaseFormatError(
+                    f"actor {actor_id!r} is not declared in 'actors'",
+                    field=path,
+                    allowed=sorted(seen),
+                    source=source,
+                )
             )
 
     def declare(actor_id: str, actors_path: str, i: int, id_field: str) -> None:
         if actor_id in seen:
-            raise CaseFormatError(
-                f"duplicate actor id {actor_id!r} (first declared at {field_path(actors_path, seen[actor_id])})",
-                field=field_path(actors_path, i, id_field),
-                source=source,
+            problems.append(
+                CaseFormatError(
+                    f"duplicate actor id {actor_id!r} (first declared at {field_path(actors_path, seen[actor_id])})",
+                    field=field_path(actors_path, i, id_field),
+                    source=source,
+                )
             )
+            return
         seen[actor_id] = i
 
     def walk(record: NodeKind, item: BaseModel, path: str) -> None:
@@ -102,12 +112,18 @@ def resolve_case(case: Case, ontology: Ontology, *, source: str | None = None) -
     if data.source_classification is not None and data.source_classification.level is not None:
         levels = ontology.level_notations()
         if data.source_classification.level not in levels:
-            raise CaseFormatError(
-                f"unknown power-transfer level {data.source_classification.level!r}",
-                field="source_classification.level",
-                allowed=levels,
-                source=source,
+            problems.append(
+                CaseFormatError(
+                    f"unknown power-transfer level {data.source_classification.level!r}",
+                    field="source_classification.level",
+                    allowed=levels,
+                    source=source,
+                )
             )
+    if problems:
+        first = problems[0]
+        first.problems = list(problems)
+        raise first
     return ResolvedCase(data, notes)
 
 
@@ -194,21 +210,33 @@ def case_ids(g: Graph) -> list[str]:
     return sorted(ids)
 
 
-def model_error(exc: ValidationError, *, source: str | None = None) -> CaseFormatError:
-    """The first problem pydantic found in a case, as a ``CaseFormatError`` naming its field path."""
-    first = exc.errors()[0]
-    path = field_path(*(step for step in first["loc"] if isinstance(step, str | int)))
+def _model_problem(error: Any, source: str | None) -> CaseFormatError:
+    path = field_path(*(step for step in error["loc"] if isinstance(step, str | int)))
     allowed = None
-    if first["type"] == "literal_error":
-        expected = first.get("ctx", {}).get("expected", "")
+    if error["type"] == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
         allowed = [x.strip(" '") for x in str(expected).replace(" or ", ",").split(",") if x.strip(" '")]
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
+    message = str(error["msg"])
+    if error["type"] == "extra_forbidden":
         message = "unknown field"
-    more = len(exc.errors()) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    elif error["type"] == "bool_type":
+        message = "must be true or false (JSON booleans, not words or numbers)"
+    elif error["type"] == "string_pattern_mismatch" and path == "started":
+        message = "not a date coprokg can read: give a year (1999), a decade (196X), 1999~ or an interval (1999/2003)"
     return CaseFormatError(message, field=path or None, source=source, allowed=allowed)
+
+
+def model_error(exc: ValidationError, *, source: str | None = None) -> CaseFormatError:
+    """The problems pydantic found in a case: the first as a ``CaseFormatError`` naming its field path,
+    every one of them in its ``problems``."""
+    problems = [_model_problem(error, source) for error in exc.errors()]
+    first = problems[0]
+    more = len(problems) - 1
+    if more:
+        first.message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        first.args = (str(first),)
+    first.problems = problems
+    return first
 
 
 class _Reader:

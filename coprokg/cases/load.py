@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from rdflib import Graph
 
 from coprokg.cases.convert import case_ids, case_to_graph, graph_to_case, model_error, resolve_case
+from coprokg.cases.forgiving import normalise_input
 from coprokg.cases.jsonpos import locate, value_positions
 from coprokg.cases.limits import DEFAULT_LIMITS, CaseLimits, check_value, decode_text, parse_json
 from coprokg.cases.model import Case
@@ -90,22 +91,28 @@ def case_from_dict(
         raise
     positions = value_positions(text) if text is not None else {}
     try:
+        data, typed_notes = normalise_input(data)
         case = Case.model_validate(data)
     except ValidationError as exc:
-        error = model_error(exc, source=source)
-        if error.field:
-            error.line, error.column = locate(positions, error.field)
-            error.args = (str(error),)
-        raise error from None
+        raise _located(model_error(exc, source=source), positions) from None
+    except CaseFormatError as exc:
+        exc.source = exc.source or source
+        raise _located(exc, positions) from None
     try:
         resolved = resolve_case(case, ontology, source=source)
     except CaseFormatError as exc:
-        if exc.field and positions:
-            exc.line, exc.column = locate(positions, exc.field)
-            exc.args = (str(exc),)
-        raise
+        raise _located(exc, positions) from None
     graph = case_to_graph(resolved.case, ontology)
-    return LoadedCase(resolved.case, graph, resolved.notes, source, positions)
+    return LoadedCase(resolved.case, graph, typed_notes + resolved.notes, source, positions)
+
+
+def _located(error: CaseFormatError, positions: dict[str, tuple[int, int]]) -> CaseFormatError:
+    """The error (and each of its problems) with the line and column of its field in the JSON text."""
+    for problem in [error, *getattr(error, "problems", [])]:
+        if problem.field and positions and problem.line is None:
+            problem.line, problem.column = locate(positions, problem.field)
+        problem.args = (str(problem),)
+    return error
 
 
 def case_from_json(

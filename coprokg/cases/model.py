@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from coprokg.cases.forgiving import EDTF
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)]
 
@@ -80,16 +82,24 @@ class Case(_Strict):
     description: str | None = None
     domain: str | None = Field(default=None, description="A skos:notation of a cpk:PolicyDomain individual.")
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = Field(
-        default=None, description="ISO 3166-1 alpha-2 country code."
+        default=None,
+        description="ISO 3166-1 alpha-2 country code; case files may also give a code in lower case or the name.",
     )
     place: str | None = None
-    started: Annotated[str, Field(pattern=r"^[0-9]{4}$")] | None = None
+    started: Annotated[str, Field(pattern=EDTF.pattern)] | None = Field(
+        default=None,
+        description=(
+            "When the case started, as an EDTF date (ISO 8601-2): 1999, 1999-05, 196X (the 1960s), "
+            "1999~ (about), 1999? (uncertain), 1999/2003 (an interval). Case files may also say 1960s, "
+            "c. 1999, 1999-2003 or unknown, which are read as EDTF with a note."
+        ),
+    )
     initiated_by: str | None = Field(default=None, description="The id of the actor that started the case.")
     actors: list[Actor] = Field(default_factory=list)
     participations: list[Participation] = Field(default_factory=list)
     accountability: list[AccountabilityRelation] = Field(default_factory=list)
     compensation: list[str] = Field(default_factory=list)
     representativeness: str = "unknown"
-    directed_at_citizens: bool = False
+    directed_at_citizens: StrictBool = False
     source_classification: SourceClassification | None = None
     sources: list[SourceRef] = Field(default_factory=list)

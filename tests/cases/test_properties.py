@@ -22,6 +22,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from coprokg.cases import case_from_dict, case_to_graph, graph_to_case, load_case_text
 from coprokg.cases.model import Case
+from coprokg.countries import country_names
 from coprokg.ontology import _fold, default_ontology
 from coprokg.validate import validate_case
 
@@ -88,7 +89,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
         "title": draw(words),
         "description": draw(words),
         "domain": draw(st.sampled_from(notations("domain"))),
-        "country": draw(st.none() | st.from_regex(r"[A-Z]{2}", fullmatch=True)),
+        "country": draw(st.none() | st.sampled_from(sorted(country_names()))),
         "place": draw(optional),
         "started": draw(st.none() | st.from_regex(r"[0-9]{4}", fullmatch=True)),
         "initiated_by": draw(st.none() | actor),

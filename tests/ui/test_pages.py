@@ -449,3 +449,18 @@ def test_form_helper_examples() -> None:
     import api.ui.forms
 
     assert doctest.testmod(api.ui.forms).failed == 0
+
+
+def test_classify_form_reads_a_country_name_and_a_decade(ui_client: TestClient) -> None:
+    """The form stores what a person meant: "Netherlands" is NL (not NE, Niger), "1960s" is 196X."""
+    case_id = "ui-forgiving-park"
+    data = {**DESCRIBED, "case_id": case_id, "country": "Netherlands", "started": "1960s"}
+    doc = classify(ui_client, data)
+    notes = doc.find("p", class_="notes")
+    assert notes is not None and "country: 'Netherlands' read as 'NL'" in notes.text()
+    assert "started: '1960s' read as '196X'" in notes.text()
+    saved = classify(ui_client, data, 201, action="save", token=TOKEN)
+    assert saved.by_id("saved") is not None
+    stored = ui_client.get(f"/cases/{case_id}").json()
+    assert stored["country"] == "NL" and stored["started"] == "196X"
+    assert ui_client.delete(f"/cases/{case_id}", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 204
