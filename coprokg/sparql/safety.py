@@ -136,7 +136,7 @@ def check_query(text: str) -> OperationInfo:
     >>> check_query("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
-    coprokg.errors.QueryRefused: query: SERVICE is not allowed: this service never fetches remote data
+    coprokg.errors.QueryRefused: 1:12: query: SERVICE is not allowed: this service never fetches remote data
     """
     return _check(text, False)
 
@@ -147,6 +147,6 @@ def check_update(text: str) -> OperationInfo:
     >>> check_update("LOAD <http://127.0.0.1:9/data.ttl>")
     Traceback (most recent call last):
     ...
-    coprokg.errors.QueryRefused: update: LOAD is not allowed: this service never fetches remote data
+    coprokg.errors.QueryRefused: 1:1: update: LOAD is not allowed: this service never fetches remote data
     """
     return _check(text, True)
