@@ -60,8 +60,9 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, what: str, log: Path | 
         except httpx.HTTPError:
             pass
         if proc.poll() is not None:
-            last = log.read_text(errors="replace").strip().splitlines()[-1:] if log and log.exists() else []
-            return f"{what} exited with status {proc.returncode}" + (f": {last[0].strip()}" if last else "")
+            lines = log.read_text(errors="replace").strip().splitlines() if log and log.exists() else []
+            said = [line.strip() for line in lines if line.strip() and "exiting" not in line][-1:]
+            return f"{what} exited with status {proc.returncode}" + (f": {said[0]}" if said else "")
         if time.monotonic() > deadline:
             return f"{what} did not answer within {START_TIMEOUT:g} s"
         time.sleep(0.1)  # polling interval while the server starts
