@@ -4,13 +4,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := libowlapi-java default-jdk-headless chromium
+APT_PACKAGES := libowlapi-java default-jdk-headless chromium virtuoso-opensource-7-bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install system-packages vendor run serve load test lint typecheck pytest normalize check-normalized bench check clean
 
-# Debian packages: the OWL API (profile check), a JDK (javac, HermiT) and Chromium (UI tests).
+# Debian packages: the OWL API (profile check), a JDK (javac, HermiT), Chromium (UI tests) and
+# Virtuoso 7's programs virtuoso-t and isql-vt (the remote-store tests start their own server).
+# virtuoso-opensource-7-bin is the part of virtuoso-opensource that has them: the whole package
+# would also install and start a system daemon on ports 1111 and 8890 of every interface, with
+# the default dba password.
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

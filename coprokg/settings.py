@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr, ValidationError, model_validator
@@ -55,6 +56,8 @@ class Settings(BaseSettings):
     sparql_username: str | None = None
     sparql_password: SecretStr | None = None
     sparql_bearer_token: SecretStr | None = None
+    # what differs between stores (coprokg.store.engines): generic, oxigraph or virtuoso
+    sparql_engine: Literal["generic", "oxigraph", "virtuoso"] = "generic"
     allow_insecure_remote: bool = False
     api_token: SecretStr | None = None
     query_timeout: float = 5.0
@@ -131,6 +134,11 @@ class Settings(BaseSettings):
             raise ValueError("COPROKG_SPARQL_PASSWORD needs COPROKG_SPARQL_USERNAME")
         if self.sparql_password is not None and self.sparql_bearer_token is not None:
             raise ValueError("set either COPROKG_SPARQL_PASSWORD or COPROKG_SPARQL_BEARER_TOKEN, not both")
+        if self.sparql_engine == "virtuoso" and self.sparql_bearer_token is not None:
+            raise ValueError(
+                "COPROKG_SPARQL_BEARER_TOKEN: Virtuoso's /sparql-auth takes digest auth; "
+                "set COPROKG_SPARQL_USERNAME and COPROKG_SPARQL_PASSWORD"
+            )
         for name, url in (
             ("COPROKG_SPARQL_QUERY_URL", self.sparql_query_url),
             ("COPROKG_SPARQL_UPDATE_URL", self.sparql_update_url),

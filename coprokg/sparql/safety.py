@@ -19,9 +19,11 @@ The embedded store's query workers also run with outbound sockets blocked by the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urljoin
 
 from coprokg.errors import QueryError, QueryRefused
 
@@ -150,3 +152,161 @@ def check_update(text: str) -> OperationInfo:
     coprokg.errors.QueryRefused: 1:1: update: LOAD is not allowed: this service never fetches remote data
     """
     return _check(text, True)
+
+
+# ---------------------------------------------------------------- standard SPARQL only
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# IRI schemes an engine maps to its own code: Virtuoso's ``bif:`` (built-in SQL functions, among
+# them ``http_get``) and ``sql:`` (stored procedures)
+ENGINE_SCHEMES = ("bif:", "sql:")
+_FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}
+
+
+@dataclass(frozen=True)
+class StandardInfo:
+    """What the strict check learnt: the query form (``select``, ``ask``, ``construct``, ``describe``)."""
+
+    form: str | None = None
+
+
+def _iris(node: Any, prefixes: dict[str, set[str]], bases: set[str]) -> Iterator[tuple[str, bool]]:
+    """Every IRI in a parse tree as written (prefixed names expanded), with whether it is called as a function."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+
+    if isinstance(node, CompValue):
+        if node.name == "pname":
+            local = str(node.get("localname") or "")
+            for namespace in prefixes.get(str(node.get("prefix") or ""), set()):
+                yield namespace + local, False
+            return
+        if node.name == "Function":
+            for value, _ in _iris(node.get("iri"), prefixes, bases):
+                yield value, True
+            yield from _iris(node.get("expr"), prefixes, bases)
+            return
+        for value in node.values():
+            yield from _iris(value, prefixes, bases)
+    elif isinstance(node, URIRef):
+        yield str(node), False
+        for base in bases:
+            yield urljoin(base, str(node)), False
+    elif isinstance(node, ParseResults | list | tuple):
+        for value in node:
+            yield from _iris(value, prefixes, bases)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _iris(value, prefixes, bases)
+
+
+def _declarations(node: Any, prefixes: dict[str, set[str]], bases: set[str]) -> None:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name == "PrefixDecl":
+            prefixes.setdefault(str(node.get("prefix") or ""), set()).add(str(node["iri"]))
+        elif node.name == "Base":
+            bases.add(str(node["iri"]))
+        for value in node.values():
+            _declarations(value, prefixes, bases)
+    elif isinstance(node, ParseResults | list | tuple):
+        for value in node:
+            _declarations(value, prefixes, bases)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _declarations(value, prefixes, bases)
+
+
+def _undeclared(node: Any, prefixes: dict[str, set[str]]) -> str | None:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name == "pname":
+            prefix = str(node.get("prefix") or "")
+            return None if prefix in prefixes else prefix
+        values: Any = node.values()
+    elif isinstance(node, ParseResults | list | tuple):
+        values = node
+    elif isinstance(node, dict):
+        values = node.values()
+    else:
+        return None
+    for value in values:
+        found = _undeclared(value, prefixes)
+        if found is not None:
+            return found
+    return None
+
+
+@lru_cache(maxsize=2048)
+def _check_standard(text: str, update: bool) -> StandardInfo:
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    from coprokg.threadsafe import RDFLIB_LOCK
+
+    field = "update" if update else "query"
+    what = "update" if update else "query"
+    plain = unescape_codepoints(text)
+    try:
+        with RDFLIB_LOCK:  # pyparsing grammars are not thread-safe
+            tree = parseUpdate(plain) if update else parseQuery(plain)
+    except Exception as exc:  # pyparsing raises ParseException and friends
+        message, line, column = _parse_error(exc)
+        raise QueryError(
+            f"the {what} is not standard SPARQL 1.1 {'Update' if update else 'Query'}, the only language "
+            f"this store is sent: {message}",
+            line=line,
+            column=column,
+            field=field,
+        ) from None
+    prefixes: dict[str, set[str]] = {}
+    bases: set[str] = set()
+    _declarations(tree, prefixes, bases)
+    missing = _undeclared(tree, prefixes)
+    if missing is not None:
+        line, column = _position(plain, f"{missing}:".casefold())
+        raise QueryError(
+            f"the prefix {missing}: is not declared; declare it with PREFIX {missing}: <…>",
+            line=line,
+            column=column,
+            field=field,
+        )
+    for value, called in _iris(tree, prefixes, bases):
+        folded = value.casefold()
+        if folded.startswith(ENGINE_SCHEMES):
+            raise QueryRefused(
+                f"<{value}> is in a namespace of the store's own engine (bif:, sql:); only standard SPARQL is run",
+                field=field,
+            )
+        if called and not value.startswith(XSD):
+            raise QueryRefused(
+                f"the extension function <{value}> is not allowed; use SPARQL's built-in functions and XSD casts",
+                field=field,
+            )
+    form = None if update else _FORMS.get(getattr(tree[-1], "name", ""))
+    return StandardInfo(form=form)
+
+
+def check_standard(text: str, *, update: bool = False) -> StandardInfo:
+    """Refuse what is not plain SPARQL 1.1: engine extensions, undeclared prefixes, extension functions.
+
+    For stores whose SPARQL is a door to more than SPARQL (Virtuoso runs ``DEFINE`` pragmas, an
+    update sent as a query, and ``bif:``/``sql:`` functions such as ``bif:http_get``). The text is
+    always parsed; every IRI, with prefixed names expanded and relative IRIs resolved against each
+    ``BASE``, is checked. Call ``check_query``/``check_update`` as well (SERVICE, LOAD).
+
+    >>> check_standard("PREFIX cpk: <https://w3id.org/coprokg/ontology#> SELECT * { ?c a cpk:Case }").form
+    'select'
+    >>> check_standard('SELECT (<bif:http_get>("http://127.0.0.1:9/") AS ?x) {}')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    coprokg.errors.QueryRefused: query: <bif:http_get> is in a namespace of the store's own engine (bif:, sql:); ...
+    >>> check_standard('DEFINE input:grab-all "yes" SELECT * { ?s ?p ?o }')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    coprokg.errors.QueryError: 1:1: query: the query is not standard SPARQL 1.1 Query, the only language ...
+    """
+    return _check_standard(text, update)

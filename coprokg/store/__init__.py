@@ -2,7 +2,8 @@
 
 * ``EmbeddedStore`` — on-disk Oxigraph (pyoxigraph) at ``COPROKG_STORE_PATH``: the default.
 * ``RemoteStore`` — any SPARQL 1.1 Protocol endpoint at ``COPROKG_SPARQL_QUERY_URL`` (and
-  ``COPROKG_SPARQL_UPDATE_URL``).
+  ``COPROKG_SPARQL_UPDATE_URL``), with the engine adapter ``COPROKG_SPARQL_ENGINE`` (``generic``,
+  ``oxigraph``, ``virtuoso``: ``coprokg.store.engines``).
 
 The ontology, the shapes and each case live in named graphs; user queries see their union as
 the default graph. ``open_store(settings)`` picks the backend.
@@ -47,6 +48,7 @@ def open_store(settings: Settings) -> GraphStore:
             bearer_token=settings.sparql_bearer_token.get_secret_value() if settings.sparql_bearer_token else None,
             query_timeout=settings.query_timeout,
             max_rows=settings.max_rows,
+            engine=settings.sparql_engine,
         )
     return EmbeddedStore(
         settings.store_path,

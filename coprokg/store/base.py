@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -96,12 +96,18 @@ def insert_data(graphs: dict[str, Sequence[ox.Triple]]) -> str:
     return "INSERT DATA {\n" + "\n".join(parts) + "\n}" if parts else ""
 
 
-def replace_graphs(graphs: dict[str, Sequence[ox.Triple]]) -> list[str]:
-    """Update operations that drop ``graphs`` and insert their new content."""
+def replace_graphs(
+    graphs: dict[str, Sequence[ox.Triple]],
+    insert: Callable[[dict[str, Sequence[ox.Triple]]], list[str]] | None = None,
+) -> list[str]:
+    """Update operations that drop ``graphs`` and insert their new content (``insert`` writes the inserts)."""
     ops = [f"DROP SILENT GRAPH {iri(g)}" for g in graphs]
-    data = insert_data(graphs)
-    if data:
-        ops.append(data)
+    if insert is not None:
+        ops.extend(insert(graphs))
+    else:
+        data = insert_data(graphs)
+        if data:
+            ops.append(data)
     return ops
 
 
@@ -115,6 +121,11 @@ class GraphStore(ABC):
         self.max_rows = max_rows
 
     # ------------------------------------------------------------------ backend primitives
+    def insert_operations(self, graphs: dict[str, Sequence[ox.Triple]]) -> list[str]:
+        """The update operations that add ``graphs``' triples (one ``INSERT DATA``; a backend may differ)."""
+        data = insert_data(graphs)
+        return [data] if data else []
+
     @abstractmethod
     def query(
         self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
@@ -160,7 +171,8 @@ class GraphStore(ABC):
                 {
                     case_graph_iri(record.case_id): record.case_triples,
                     classification_graph(record.case_id): record.derived_triples,
-                }
+                },
+                self.insert_operations,
             )
         )
         return created
@@ -311,10 +323,15 @@ class GraphStore(ABC):
 
     # ------------------------------------------------------------------ ontology, shapes, metadata
     def replace_graph(self, graph: str, triples: Sequence[ox.Triple], *, digest: str | None = None) -> None:
-        """Replace a whole named graph (ontology, shapes), recording the digest of its source."""
-        ops = replace_graphs({graph: triples})
+        """Replace a whole named graph (ontology, shapes), recording the digest of its source.
+
+        The old digest goes first and the new one last, so on a store that does not run the request
+        as one transaction (Virtuoso) a write that fails half-way leaves no digest and the next load
+        writes the graph again.
+        """
         subject, prop, meta = iri(graph), iri(RECORD + "sourceDigest"), iri(META_GRAPH)
-        ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {prop} ?d }} }}")
+        ops = [f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {prop} ?d }} }}"]
+        ops.extend(replace_graphs({graph: triples}, self.insert_operations))
         if digest is not None:
             ops.append(f"INSERT DATA {{ GRAPH {meta} {{ {subject} {prop} {literal(digest)} }} }}")
         self.apply(ops)

@@ -1,21 +1,25 @@
-"""The remote backend: any SPARQL 1.1 Protocol endpoint (Oxigraph server, Fuseki, GraphDB …).
+"""The remote backend: any SPARQL 1.1 Protocol endpoint (Oxigraph server, Virtuoso, Fuseki, GraphDB …).
 
 Queries are POSTed form-encoded to the query URL, updates as ``application/sparql-update`` to
-the update URL; a case write is one update request (``DROP SILENT GRAPH`` + ``INSERT DATA``),
-which the stores named above run as one transaction. SERVICE and LOAD are refused here before
-anything is sent, since the remote store might run them. The store should present the union
-of its named graphs as the default graph (``oxigraph serve --union-default-graph``, Fuseki's
-``tdb2:unionDefaultGraph``) for user queries to see the data without ``GRAPH``; the case API
-names its graphs and does not need it.
+the update URL; a case write is one update request (``DROP SILENT GRAPH`` + inserts), which
+Oxigraph, Fuseki and GraphDB run as one transaction (Virtuoso does not). SERVICE and LOAD are
+refused here before anything is sent, since the remote store might run them. The store should
+present the union of its named graphs as the default graph (``oxigraph serve
+--union-default-graph``, Fuseki's ``tdb2:unionDefaultGraph``; Virtuoso does by default) for user
+queries to see the data without ``GRAPH``; the case API names its graphs and does not need it.
 
-Results are read as a stream and re-serialised by the same capped writers as the embedded
-store, so the row cap, formats and errors are identical; the time limit covers the whole
-exchange.
+What differs between stores is decided by the engine adapter (``coprokg.store.engines``,
+``COPROKG_SPARQL_ENGINE``): credentials per request, what may be sent, result formats, errors and
+inserts. Results are read as a stream and re-serialised by the same capped writers as the
+embedded store, so the row cap, formats and errors are identical; the time limit covers the
+whole exchange.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO
@@ -26,9 +30,9 @@ import pyoxigraph as ox
 from coprokg.errors import NotAcceptable, QueryError, QueryTimeout, StoreError, StoreUnavailable
 from coprokg.sparql.results import PREFIXES, NotAcceptableResult, RenderedResult, render
 from coprokg.sparql.safety import check_query, check_update
-from coprokg.store.base import GraphStore, QueryRequest, iri, solution_rows
+from coprokg.store.base import GraphStore, QueryRequest, solution_rows
+from coprokg.store.engines import N_TRIPLES, Engine, engine_for
 
-_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 _MAX_ERROR_TEXT = 300
 
 
@@ -59,7 +63,7 @@ class _Deadline(io.RawIOBase):
 
 
 class RemoteStore(GraphStore):
-    """A SPARQL 1.1 Protocol endpoint at ``query_url`` (and ``update_url`` for writes)."""
+    """A SPARQL 1.1 Protocol endpoint at ``query_url`` (and ``update_url`` for writes) of an ``engine``."""
 
     backend = "remote"
 
@@ -73,18 +77,19 @@ class RemoteStore(GraphStore):
         bearer_token: str | None = None,
         query_timeout: float = 5.0,
         max_rows: int = 10_000,
+        engine: str | Engine = "generic",
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         super().__init__(query_timeout=query_timeout, max_rows=max_rows)
         self.query_url = query_url
         self.update_url = update_url
-        headers = {"User-Agent": "coprokg"}
-        if bearer_token:
-            headers["Authorization"] = f"Bearer {bearer_token}"
-        auth = httpx.BasicAuth(username, password) if username and password is not None else None
+        self.engine = engine_for(engine)
+        query_auth, update_auth, headers = self.engine.credentials(username, password, bearer_token)
+        self._query_auth = query_auth or httpx.Auth()  # the base class sends no credentials
+        self._update_auth = update_auth or httpx.Auth()
+        self._update_lock = threading.Lock()  # one write at a time (digest auth counts its requests)
         self._client = httpx.Client(
-            headers=headers,
-            auth=auth,
+            headers={"User-Agent": "coprokg", **headers},
             timeout=httpx.Timeout(query_timeout, connect=min(5.0, query_timeout)),
             trust_env=False,
             follow_redirects=False,
@@ -101,6 +106,9 @@ class RemoteStore(GraphStore):
         except httpx.HTTPError:
             text = ""
         text = " ".join(text.split())[:_MAX_ERROR_TEXT]
+        special = self.engine.error(response.status_code, text, what, field)
+        if special is not None:
+            return special
         if response.status_code == 400:
             return QueryError(f"the remote store refused the {what}: {text}", field=field)
         if response.status_code in (401, 403):
@@ -109,19 +117,17 @@ class RemoteStore(GraphStore):
             return StoreUnavailable(f"the remote store failed on the {what} (HTTP {response.status_code})")
         return StoreError(f"the remote store failed on the {what} (HTTP {response.status_code})")
 
-    def _post_query(
-        self, data: dict[str, Any], timeout: float, *, accept: str = _ACCEPT
-    ) -> tuple[httpx.Response, float]:
+    def _post_query(self, data: dict[str, Any], timeout: float, *, accept: str) -> tuple[httpx.Response, float]:
         deadline = time.monotonic() + timeout
         request = self._client.build_request(
             "POST",
             self.query_url,
-            data=data,
+            data={**data, **self.engine.query_parameters(timeout)},
             headers={"Accept": accept},
             timeout=httpx.Timeout(timeout, connect=min(5.0, timeout)),
         )
         try:
-            response = self._client.send(request, stream=True)
+            response = self._client.send(request, stream=True, auth=self._query_auth)
         except httpx.TimeoutException:
             raise QueryTimeout(f"the remote store did not answer within the time limit of {timeout:g} s") from None
         except httpx.HTTPError as exc:
@@ -130,7 +136,8 @@ class RemoteStore(GraphStore):
 
     def _result(self, response: httpx.Response, deadline: float, timeout: float) -> Any:
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        stream = io.BufferedReader(_Deadline(response.iter_bytes(), deadline, timeout))
+        chunks = self.engine.body(media, response.iter_bytes())
+        stream = io.BufferedReader(_Deadline(chunks, deadline, timeout))
         if media in ("application/sparql-results+json", "application/json"):
             return ox.parse_query_results(stream, ox.QueryResultsFormat.JSON)
         if media in ("application/sparql-results+xml", "application/xml"):
@@ -141,13 +148,17 @@ class RemoteStore(GraphStore):
             return (q.triple for q in ox.parse(stream, ox.RdfFormat.TURTLE))
         raise StoreError(f"the remote store answered in an unexpected format {media!r}")
 
-    def _run_query(self, data: dict[str, Any], timeout: float, render_options: dict[str, Any]) -> RenderedResult:
-        response, deadline = self._post_query(data, timeout)
+    def _run_query(
+        self, data: dict[str, Any], timeout: float, accept: str, render_options: dict[str, Any]
+    ) -> RenderedResult:
+        response, deadline = self._post_query(data, timeout, accept=accept)
         try:
             if response.status_code != 200:
                 raise self._fail(response, "query", "query")
+            cut = self.engine.incomplete(response, timeout)
             try:
-                return render(self._result(response, deadline, timeout), **render_options)
+                rendered = render(self._result(response, deadline, timeout), **render_options)
+                return dataclasses.replace(rendered, truncated=True) if cut else rendered
             except SyntaxError as exc:
                 raise StoreError(f"the remote store sent a malformed result: {exc}") from None
             except httpx.TimeoutException:
@@ -166,6 +177,7 @@ class RemoteStore(GraphStore):
         self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
     ) -> RenderedResult:
         check_query(request.text)
+        form = self.engine.check(request.text, update=False)
         data: dict[str, Any] = {"query": request.text}
         if request.default_graphs:
             data["default-graph-uri"] = list(request.default_graphs)
@@ -177,23 +189,26 @@ class RemoteStore(GraphStore):
             "max_rows": max_rows or self.max_rows,
         }
         try:
-            return self._run_query(data, timeout or self.query_timeout, options)
+            return self._run_query(data, timeout or self.query_timeout, self.engine.accept(form), options)
         except NotAcceptableResult as exc:
             raise NotAcceptable(str(exc), allowed=exc.allowed) from None
 
     def update(self, text: str) -> None:
         check_update(text)
+        self.engine.check(text, update=True)
         self._post_update(text, field="update")
 
     def _post_update(self, text: str, *, field: str) -> None:
         if not self.update_url:
             raise StoreError("no update URL is configured for the remote store (COPROKG_SPARQL_UPDATE_URL)")
         try:
-            response = self._client.post(
-                self.update_url,
-                content=text.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-            )
+            with self._update_lock:
+                response = self._client.post(
+                    self.update_url,
+                    content=text.encode("utf-8"),
+                    headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+                    auth=self._update_auth,
+                )
         except httpx.TimeoutException:
             raise StoreError("the remote store did not confirm the write in time; it may or may not be done") from None
         except httpx.HTTPError as exc:
@@ -203,12 +218,15 @@ class RemoteStore(GraphStore):
 
     # ------------------------------------------------------------------ internal operations
     def select(self, text: str) -> list[dict[str, Any]]:
-        response, deadline = self._post_query(
-            {"query": text}, self.query_timeout, accept="application/sparql-results+json"
-        )
+        response, deadline = self._post_query({"query": text}, self.query_timeout, accept=self.engine.solutions_accept)
         try:
             if response.status_code != 200:
                 raise self._fail(response, "query", "query")
+            if self.engine.incomplete(response, self.query_timeout):
+                raise StoreError(
+                    "the remote store cut a result coprokg needs whole at its own row limit "
+                    "(Virtuoso: raise ResultSetMaxRows in virtuoso.ini)"
+                )
             result = self._result(response, deadline, self.query_timeout)
             if not isinstance(result, ox.QuerySolutions):
                 raise StoreError("the remote store did not answer a SELECT with solutions")
@@ -219,8 +237,10 @@ class RemoteStore(GraphStore):
             response.close()
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
-        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(graph)} {{ ?s ?p ?o }} }}"
-        response, deadline = self._post_query({"query": text}, self.query_timeout, accept="application/n-triples")
+        text, accept = self.engine.graph_query(graph)
+        if accept != N_TRIPLES:
+            return [ox.Triple(r["s"], r["p"], r["o"]) for r in self.select(text)]
+        response, deadline = self._post_query({"query": text}, self.query_timeout, accept=accept)
         try:
             if response.status_code != 200:
                 raise self._fail(response, "query", "query")
@@ -229,6 +249,9 @@ class RemoteStore(GraphStore):
             raise StoreError(f"the remote store broke off the answer: {type(exc).__name__}") from None
         finally:
             response.close()
+
+    def insert_operations(self, graphs: dict[str, Sequence[ox.Triple]]) -> list[str]:
+        return self.engine.insert_operations(graphs)
 
     def apply(self, operations: Sequence[str]) -> None:
         text = " ;\n".join(op for op in operations if op)
@@ -239,7 +262,7 @@ class RemoteStore(GraphStore):
         formats = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
         if format_key not in formats:
             raise QueryError("unknown export format", field="format", allowed=sorted(formats))
-        rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.select(self.engine.export_query())
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         prefixes = PREFIXES if format_key == "trig" else None
         data = ox.serialize(quads, format=formats[format_key], prefixes=prefixes)
@@ -247,7 +270,9 @@ class RemoteStore(GraphStore):
         out.write(data)
 
     def ping(self) -> None:
-        response, _ = self._post_query({"query": "ASK {}"}, min(self.query_timeout, 5.0))
+        response, _ = self._post_query(
+            {"query": "ASK {}"}, min(self.query_timeout, 5.0), accept=self.engine.accept("ask")
+        )
         try:
             if response.status_code != 200:
                 raise self._fail(response, "query", "query")

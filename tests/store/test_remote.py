@@ -1,13 +1,14 @@
-"""The remote backend against a real ``oxigraph serve`` started on a free loopback port."""
+"""The remote backend against real servers: ``oxigraph serve`` and Virtuoso 7, the same behaviour on both.
+
+Each engine gets a fresh server (enginekit) loaded with the ontology, the shapes and three curated
+cases; every test here runs once per engine.
+"""
 
 from __future__ import annotations
 
 import io
 import json
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,79 +17,86 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import pytest
+from fastapi.testclient import TestClient
 
+from api.main import create_app
+from coprokg.cases import load_case_text
 from coprokg.errors import QueryError, QueryRefused, QueryTimeout
+from coprokg.named_queries import named_queries
 from coprokg.paths import cases_dir
-from coprokg.store import QueryRequest, RemoteStore
+from coprokg.settings import Settings
+from coprokg.sparql.results import XSD_STRING
+from coprokg.store import QueryRequest, RemoteStore, build_record, classification_graph
 from coprokg.store.loader import load_project
 
-pytest_plugins = ["storekit"]
+pytest_plugins = ["storekit", "enginekit"]
 
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 CASES = ["buurt-bestuurt-rotterdam", "burgernet-netherlands", "aarhus-language-suitcase"]
+ENGINES = ["oxigraph", "virtuoso"]
+TOKEN = "test-token-0123456789abcdef"
+CPK = "https://w3id.org/coprokg/ontology#"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@pytest.fixture(scope="module", params=ENGINES)
+def server(request: pytest.FixtureRequest) -> Any:
+    return request.getfixturevalue(f"{request.param}_server")
 
 
 @pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    assert OXIGRAPH.exists(), "the oxigraph binary comes with the 'oxigraph' dev dependency"
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen(
-        [
-            str(OXIGRAPH),
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-            "--timeout-s",
-            "3",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def remote(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
+    store = RemoteStore(
+        server.query_url,
+        server.update_url,
+        username=server.username,
+        password=server.password,
+        engine=server.engine,
+        query_timeout=5,
+        max_rows=50,
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, "oxigraph serve exited"
-        assert time.monotonic() < deadline, "oxigraph serve did not start"
-        time.sleep(0.05)  # polling interval while the server starts
-    yield base
-    proc.kill()
-    proc.wait()
-
-
-@pytest.fixture(scope="module")
-def remote(oxigraph_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteStore]:
-    store = RemoteStore(f"{oxigraph_server}/query", f"{oxigraph_server}/update", query_timeout=5, max_rows=50)
     cases = tmp_path_factory.mktemp("cases")
     for case_id in CASES:
         shutil.copy(cases_dir() / f"{case_id}.json", cases)
     report = load_project(store, cases=cases)
-    assert not report.failed
+    assert not report.failed, report.failed
     yield store
     store.close()
+
+
+def _plain(term: ox.Term) -> ox.Term:
+    """A term with ``xsd:string`` literals written as plain ones (RDF 1.1 makes them the same)."""
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD_STRING and not term.language:
+        return ox.Literal(term.value)
+    return term
+
+
+def _plain_set(triples: list[ox.Triple]) -> set[ox.Triple]:
+    return {ox.Triple(t.subject, t.predicate, _plain(t.object)) for t in triples}
+
+
+def _solutions(body: bytes) -> list[tuple[str | None, ...]]:
+    data = json.loads(body)
+    names = data["head"]["vars"]
+    return [
+        tuple(json.dumps(b.get(n), sort_keys=True) if n in b else None for n in names)
+        for b in data["results"]["bindings"]
+    ]
 
 
 def test_cases_round_trip(remote: RemoteStore) -> None:
     assert remote.case_ids() == sorted(CASES)
     page = remote.list_cases(country="NL")
     assert [c.id for c in page.items] == ["burgernet-netherlands", "buurt-bestuurt-rotterdam"]
+    assert [c.id for c in remote.list_cases(level="co-governance").items] == ["buurt-bestuurt-rotterdam"]
+    assert remote.list_cases(offset=1, limit=1).items[0].id == "burgernet-netherlands"
+    assert remote.count_cases() == len(CASES)
+    record = build_record(load_case_text((cases_dir() / "buurt-bestuurt-rotterdam.json").read_text(), "json"))
     classification = remote.stored_report("buurt-bestuurt-rotterdam", "classification")
-    assert classification is not None and classification["power_transfer"] == "co-governance"
-    assert remote.case_triples("buurt-bestuurt-rotterdam")
+    assert classification == record.classification.model_dump(mode="json")
+    assert classification["power_transfer"] == "co-governance"
+    stored = remote.case_triples("buurt-bestuurt-rotterdam")
+    assert stored is not None and _plain_set(stored) == set(record.case_triples)
+    derived = remote.graph_triples(classification_graph("buurt-bestuurt-rotterdam"))
+    assert _plain_set(derived) == set(record.derived_triples)
 
 
 def test_loading_again_changes_nothing(remote: RemoteStore, tmp_path: Path) -> None:
@@ -98,49 +106,121 @@ def test_loading_again_changes_nothing(remote: RemoteStore, tmp_path: Path) -> N
     assert report.loaded == [] and len(report.unchanged) == len(CASES) + 2
 
 
+def test_ontology_and_shapes_keep_their_blank_nodes(remote: RemoteStore) -> None:
+    ontology = remote.graph_triples("https://w3id.org/coprokg/graph/ontology")
+    assert any(isinstance(t.object, ox.BlankNode) for t in ontology)
+    lists = remote.query(
+        QueryRequest(
+            "PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+            "SELECT ?member WHERE { ?class owl:oneOf ?list . ?list rdf:rest*/rdf:first ?member } LIMIT 5"
+        )
+    )
+    assert lists.rows >= 2
+
+
 def test_queries_see_the_union_and_are_capped(remote: RemoteStore) -> None:
-    result = remote.query(QueryRequest("SELECT * WHERE { ?s a <https://w3id.org/coprokg/ontology#Case> }"))
+    result = remote.query(QueryRequest(f"SELECT * WHERE {{ ?s a <{CPK}Case> }}"))
     assert {b["s"]["value"].rsplit("/", 1)[-1] for b in json.loads(result.body)["results"]["bindings"]} == set(CASES)
     capped = remote.query(QueryRequest("SELECT * WHERE { ?s ?p ?o }"))
     assert capped.truncated and capped.rows == 50
     graph = remote.query(QueryRequest("CONSTRUCT WHERE { ?s a ?t } LIMIT 5", graph_format="turtle"))
-    assert len(list(ox.parse(graph.body, ox.RdfFormat.TURTLE))) == 5
+    assert graph.kind == "graph" and len(list(ox.parse(graph.body, ox.RdfFormat.TURTLE))) == 5
+    asked = remote.query(QueryRequest(f"ASK {{ ?s a <{CPK}Case> }}"))
+    assert asked.kind == "boolean" and json.loads(asked.body)["boolean"] is True
 
 
-def test_put_and_delete_through_the_remote(remote: RemoteStore, tmp_path: Path) -> None:
-    from coprokg.cases import load_case_text
-    from coprokg.store import build_record
+def test_typed_values_come_back_as_written(remote: RemoteStore) -> None:
+    """Booleans, integers and rdf:JSON literals in a user query's results, as they were stored."""
+    expected = set()
+    for case_id in CASES:
+        record = build_record(load_case_text((cases_dir() / f"{case_id}.json").read_text(), "json"))
+        for t in (*record.case_triples, *record.derived_triples):
+            if isinstance(t.object, ox.Literal) and t.object.datatype.value.endswith(("#boolean", "#integer", "#JSON")):
+                expected.add((t.subject.value, t.predicate.value, t.object.value, t.object.datatype.value))
+    result = remote.query(
+        QueryRequest(
+            "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(DATATYPE(?o) IN (<http://www.w3.org/2001/XMLSchema#boolean>, "
+            "<http://www.w3.org/2001/XMLSchema#integer>, <http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON>)) "
+            "FILTER(STRSTARTS(STR(?s), 'https://w3id.org/coprokg/case/')) }"
+        ),
+        max_rows=10_000,
+    )
+    bindings = json.loads(result.body)["results"]["bindings"]
+    got = {(b["s"]["value"], b["p"]["value"], b["o"]["value"], b["o"]["datatype"]) for b in bindings}
+    assert {v for v in got if v[2] in ("true", "false")} and got == expected
 
-    data = json.loads((cases_dir() / "buurt-bestuurt-rotterdam.json").read_text())
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_named_queries_answer_as_on_oxigraph(remote: RemoteStore, name: str) -> None:
+    """Each named query gives the rows pyoxigraph gives on the same quads (read back by ``export``)."""
+    out = io.BytesIO()
+    remote.export(out, "nquads")
+    reference = ox.Store()
+    reference.load(out.getvalue(), ox.RdfFormat.N_QUADS)
+    solutions = reference.query(named_queries()[name].text, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions)
+    expected = solutions.serialize(format=ox.QueryResultsFormat.JSON)
+    assert expected is not None
+    result = remote.query(QueryRequest(named_queries()[name].text), max_rows=1000)
+    assert not result.truncated
+    assert sorted(_solutions(result.body), key=str) == sorted(_solutions(expected), key=str)
+
+
+def test_put_and_delete_through_the_remote(remote: RemoteStore) -> None:
+    data = json.loads((cases_dir() / "aarhus-language-suitcase.json").read_text())
     data["id"] = "remote-copy"
     record = build_record(load_case_text(json.dumps(data), "json"))
     assert remote.put_case(record) is True
     assert remote.put_case(record) is False
-    assert remote.stored_report("remote-copy", "classification")["power_transfer"] == "co-governance"  # type: ignore[index]
+    assert remote.stored_report("remote-copy", "classification") == record.classification.model_dump(mode="json")
+    stored = remote.case_triples("remote-copy")
+    assert stored is not None and len(stored) == len(record.case_triples)
+    assert "remote-copy" in remote.case_ids()
     assert remote.delete_case("remote-copy") is True
+    assert remote.delete_case("remote-copy") is False
     assert remote.case_triples("remote-copy") is None
+    assert remote.stored_report("remote-copy", "classification") is None
+
+
+def test_user_updates(remote: RemoteStore) -> None:
+    graph = "https://example.org/scratch"
+    remote.update(
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <https://example.org/a> <https://example.org/p> "
+        '"ä ✓"@de, "2"^^<http://www.w3.org/2001/XMLSchema#integer> } }'
+    )
+    rows = remote.select(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert {r["o"] for r in rows} == {
+        ox.Literal("ä ✓", language="de"),
+        ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+    }
+    remote.update(f"DROP SILENT GRAPH <{graph}>")
+    assert remote.select(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") == []
 
 
 def test_errors_and_timeouts(remote: RemoteStore) -> None:
     with pytest.raises(QueryError) as err:
         remote.query(QueryRequest("SELECT * WHERE { ?s ?p }"))
-    assert "refused the query" in err.value.message
+    assert "refused the query" in err.value.message or "not standard SPARQL" in err.value.message
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
         remote.query(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"), timeout=1.0)
     assert time.monotonic() - started < 3.0
+    # the store is free again at once
+    assert remote.query(QueryRequest("ASK { ?s ?p ?o }")).kind == "boolean"
 
 
-def test_service_and_load_never_reach_the_remote(remote: RemoteStore, oxigraph_server: str, listener: Any) -> None:
+def test_service_and_load_never_reach_the_remote(remote: RemoteStore, server: Any, listener: Any) -> None:
     with pytest.raises(QueryRefused):
         remote.query(QueryRequest(f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"))
     with pytest.raises(QueryRefused):
         remote.update(f"LOAD <{listener.url}data.ttl>")
     assert listener.settled() == 0
-    # control: oxigraph serve itself would have fetched it
-    httpx.post(
-        f"{oxigraph_server}/query", data={"query": f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"}
-    )
+    # control: the server itself would have fetched it
+    control = {
+        "oxigraph": f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}",
+        "virtuoso": f'SELECT (bif:http_get("{listener.url}") AS ?x) {{}}',
+    }[server.engine]
+    httpx.post(server.query_url, data={"query": control})
     assert listener.settled() >= 1
 
 
@@ -148,4 +228,49 @@ def test_export(remote: RemoteStore) -> None:
     out = io.BytesIO()
     remote.export(out, "nquads")
     quads = list(ox.parse(out.getvalue(), ox.RdfFormat.N_QUADS))
-    assert len({str(q.graph_name) for q in quads}) >= 2 + 2 * len(CASES)
+    graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    assert len(graphs) >= 2 + 2 * len(CASES)
+    if remote.engine.name == "virtuoso":  # not Virtuoso's own graphs (virtrdf: …)
+        assert all(g.startswith("https://w3id.org/coprokg/graph/") for g in graphs)
+
+
+@pytest.fixture(scope="module")
+def api(remote: RemoteStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = Settings(
+        store_path=tmp_path_factory.mktemp("unused"),
+        api_token=TOKEN,  # type: ignore[arg-type]
+        query_timeout=5.0,
+        max_rows=1000,
+        analysis_workers=1,
+    )
+    with TestClient(create_app(settings, store=remote)) as client:
+        yield client
+
+
+def test_protocol_endpoint(api: TestClient) -> None:
+    query = f"SELECT ?case WHERE {{ ?case a <{CPK}Case> }} ORDER BY ?case"
+    response = api.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    assert len(response.json()["results"]["bindings"]) == len(CASES)
+    response = api.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200 and response.text.splitlines()[0] == "case"
+    response = api.get(
+        "/sparql", params={"query": "CONSTRUCT WHERE { ?s a ?t } LIMIT 3"}, headers={"Accept": "text/turtle"}
+    )
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    update = 'INSERT DATA { GRAPH <https://example.org/api> { <https://example.org/x> <https://example.org/y> "z" } }'
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"}
+    assert api.post("/sparql", content=update, headers=headers).status_code == 204
+    response = api.get("/sparql", params={"query": 'ASK { GRAPH <https://example.org/api> { ?s ?p "z" } }'})
+    assert response.status_code == 200 and response.json()["boolean"] is True
+    drop = api.post("/sparql", content="DROP SILENT GRAPH <https://example.org/api>", headers=headers)
+    assert drop.status_code == 204
+    response = api.get("/queries/level-by-domain-and-country", headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200 and response.json()["results"]["bindings"]
+    response = api.get("/cases", params={"country": "NL"})
+    assert response.status_code == 200, response.text
+    assert response.json()["total"] == 2
+    response = api.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    health = api.get("/healthz")
+    assert health.status_code == 200 and health.json()["cases"] == len(CASES)

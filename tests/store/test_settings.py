@@ -6,6 +6,7 @@ import pytest
 
 from coprokg.errors import ConfigurationError
 from coprokg.settings import load_settings
+from coprokg.store import RemoteStore, open_store
 
 pytest_plugins = ["storekit"]
 
@@ -25,6 +26,15 @@ pytest_plugins = ["storekit"]
             {"sparql_query_url": "http://example.org/sparql", "sparql_username": "u", "sparql_password": "p"},
             "plain http",
         ),
+        ({"sparql_engine": "fuseki"}, "COPROKG_SPARQL_ENGINE"),
+        (
+            {
+                "sparql_query_url": "http://127.0.0.1:8890/sparql",
+                "sparql_engine": "virtuoso",
+                "sparql_bearer_token": "0123456789abcdef0123",
+            },
+            "digest auth",
+        ),
     ],
 )
 def test_unsafe_settings_are_refused(overrides: dict[str, object], says: str) -> None:
@@ -37,8 +47,12 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COPROKG_QUERY_TIMEOUT", "2.5")
     monkeypatch.setenv("COPROKG_SPARQL_QUERY_URL", "https://sparql.example.org/query")
     monkeypatch.setenv("COPROKG_API_TOKEN", "0123456789abcdef0123")
+    monkeypatch.setenv("COPROKG_SPARQL_ENGINE", "virtuoso")
     settings = load_settings()
-    assert settings.query_timeout == 2.5 and settings.backend == "remote"
+    assert settings.query_timeout == 2.5 and settings.backend == "remote" and settings.sparql_engine == "virtuoso"
+    store = open_store(settings)
+    assert isinstance(store, RemoteStore) and store.engine.name == "virtuoso"
+    store.close()
     assert settings.api_token is not None and "0123" not in repr(settings)
 
 
