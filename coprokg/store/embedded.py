@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from coprokg.errors import QueryError, StoreError, StoreUnavailable
+from coprokg.errors import QueryError, StoreError, StoreInUse, StoreUnavailable
 from coprokg.sparql.results import PREFIXES, RenderedResult
 from coprokg.sparql.safety import check_query, check_update
 from coprokg.sparql.worker import syntax_error_reply
@@ -64,8 +64,12 @@ class EmbeddedStore(GraphStore):
             self._store: ox.Store | None = ox.Store(str(self.path))
             stat = self.path.stat()
         except OSError as exc:
-            hint = " (is another coprokg process using it?)" if "lock" in str(exc).lower() else ""
-            raise StoreError(f"cannot open the store at {self.path}{hint}: {exc}") from None
+            if "lock" in str(exc).lower():
+                raise StoreInUse(
+                    f"cannot open the store at {self.path} (is another coprokg process using it?): {exc}",
+                    path=str(self.path),
+                ) from None
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
         self._identity = (stat.st_dev, stat.st_ino)
         self._faulted: str | None = None
         self.snapshot_dir = self.path.with_name(self.path.name + ".snapshots")
