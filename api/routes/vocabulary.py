@@ -1,7 +1,12 @@
-"""``/ontology`` and ``/shapes``: the ontology and the SHACL shapes, by content negotiation."""
+"""``/ontology`` and ``/shapes``: the ontology and the SHACL shapes, by content negotiation.
+
+The ontology is also at fixed addresses, one per format, for download links and for clients that
+cannot set ``Accept``: ``/ontology.ttl``, ``/ontology.rdf``, ``/ontology.jsonld``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -52,6 +57,76 @@ async def get_ontology(request: Request) -> Response:
     if formats.negotiate(request.headers.get("accept"), (*RDF_FORMATS, HTML)) is HTML:
         return await run_in_threadpool(ui_ontology.ontology_page)
     return _respond(request, [ontology_path()], "ontology")
+
+
+class TurtleResponse(Response):
+    media_type = formats.TURTLE.media_type
+
+
+class RDFXMLResponse(Response):
+    media_type = formats.RDF_XML.media_type
+
+
+class JSONLDResponse(Response):
+    media_type = formats.JSON_LD.media_type
+
+
+@dataclass(frozen=True)
+class Download:
+    """One fixed address of the ontology: its path, format, a name for people and the response class."""
+
+    path: str
+    format: formats.MediaFormat
+    label: str
+    response_class: type[Response]
+    schema: dict[str, Any]
+
+    @property
+    def filename(self) -> str:
+        return "coprokg-ontology" + self.path.removeprefix("/ontology")
+
+
+ONTOLOGY_DOWNLOADS: tuple[Download, ...] = (
+    Download("/ontology.ttl", formats.TURTLE, "Turtle", TurtleResponse, {"type": "string"}),
+    Download("/ontology.rdf", formats.RDF_XML, "RDF/XML", RDFXMLResponse, {"type": "string"}),
+    Download(
+        "/ontology.jsonld", formats.JSON_LD, "JSON-LD", JSONLDResponse, {"type": "array", "items": {"type": "object"}}
+    ),
+)
+
+
+def _download_route(download: Download) -> None:
+    async def ontology_file() -> Response:
+        path = ontology_path()
+        body = _serialise((path,), (path.stat().st_mtime,), download.format.key)
+        return Response(
+            body,
+            media_type=download.format.content_type,
+            headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+        )
+
+    name = download.label.replace("/", "").replace("-", "").lower()
+    ontology_file.__doc__ = (
+        f"The coprokg ontology as {download.label} (`{download.format.media_type}`), whatever `Accept` says."
+    )
+    router.add_api_route(
+        download.path,
+        ontology_file,
+        methods=["GET"],
+        name=f"get_ontology_{name}",
+        summary=f"Ontology as {download.label}",
+        response_class=download.response_class,
+        responses={
+            200: {
+                "description": f"`ontology/coprod.ttl` as {download.label}, as an attachment ({download.filename})",
+                "content": {download.format.media_type: {"schema": download.schema}},
+            }
+        },
+    )
+
+
+for _download in ONTOLOGY_DOWNLOADS:
+    _download_route(_download)
 
 
 @router.get("/shapes", name="get_shapes", responses=_DOC)
