@@ -105,6 +105,10 @@ class EmbeddedStore(GraphStore):
     def start(self) -> None:
         _ = self.pool
 
+    def revision(self) -> int:
+        """Every write goes through this process (the store is locked to it): the write count says it all."""
+        return self._generation
+
     def close(self) -> None:
         with self._pool_lock:
             if self._pool is not None:
