@@ -6,7 +6,6 @@ cannot set ``Accept``: ``/ontology.ttl``, ``/ontology.rdf``, ``/ontology.jsonld`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import StoreDep
 from api.ui import ontology_page as ui_ontology
 from coprokg.errors import NotAcceptable
 from coprokg.paths import ontology_path, shapes_dir
@@ -52,81 +52,44 @@ def _respond(request: Request, paths: list[Path], what: str) -> Response:
 
 
 @router.get("/ontology", name="get_ontology", responses=_DOC)
-async def get_ontology(request: Request) -> Response:
+async def get_ontology(request: Request, store: StoreDep) -> Response:
     """The coprokg ontology (Turtle by default; N-Triples, RDF/XML, JSON-LD by `Accept`; HTML for browsers)."""
     if formats.negotiate(request.headers.get("accept"), (*RDF_FORMATS, HTML)) is HTML:
-        return await run_in_threadpool(ui_ontology.ontology_page)
+        return await run_in_threadpool(ui_ontology.ontology_page, store)
     return _respond(request, [ontology_path()], "ontology")
 
 
-class TurtleResponse(Response):
-    media_type = formats.TURTLE.media_type
+def _download_route(path: str, fmt: formats.MediaFormat, label: str) -> None:
+    """``GET path``: the ontology as ``fmt`` whatever ``Accept`` says, documented with its media type."""
+    filename = "coprokg-ontology" + path.removeprefix("/ontology")
+    response_class = type(f"{fmt.key.title()}Response", (Response,), {"media_type": fmt.media_type})
+    schema = {"type": "array", "items": {"type": "object"}} if fmt is formats.JSON_LD else {"type": "string"}
 
-
-class RDFXMLResponse(Response):
-    media_type = formats.RDF_XML.media_type
-
-
-class JSONLDResponse(Response):
-    media_type = formats.JSON_LD.media_type
-
-
-@dataclass(frozen=True)
-class Download:
-    """One fixed address of the ontology: its path, format, a name for people and the response class."""
-
-    path: str
-    format: formats.MediaFormat
-    label: str
-    response_class: type[Response]
-    schema: dict[str, Any]
-
-    @property
-    def filename(self) -> str:
-        return "coprokg-ontology" + self.path.removeprefix("/ontology")
-
-
-ONTOLOGY_DOWNLOADS: tuple[Download, ...] = (
-    Download("/ontology.ttl", formats.TURTLE, "Turtle", TurtleResponse, {"type": "string"}),
-    Download("/ontology.rdf", formats.RDF_XML, "RDF/XML", RDFXMLResponse, {"type": "string"}),
-    Download(
-        "/ontology.jsonld", formats.JSON_LD, "JSON-LD", JSONLDResponse, {"type": "array", "items": {"type": "object"}}
-    ),
-)
-
-
-def _download_route(download: Download) -> None:
     async def ontology_file() -> Response:
-        path = ontology_path()
-        body = _serialise((path,), (path.stat().st_mtime,), download.format.key)
-        return Response(
-            body,
-            media_type=download.format.content_type,
-            headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
-        )
+        source = ontology_path()
+        body = _serialise((source,), (source.stat().st_mtime,), fmt.key)
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        return Response(body, media_type=fmt.content_type, headers=headers)
 
-    name = download.label.replace("/", "").replace("-", "").lower()
-    ontology_file.__doc__ = (
-        f"The coprokg ontology as {download.label} (`{download.format.media_type}`), whatever `Accept` says."
-    )
+    ontology_file.__doc__ = f"The coprokg ontology as {label} (`{fmt.media_type}`), whatever `Accept` says."
     router.add_api_route(
-        download.path,
+        path,
         ontology_file,
         methods=["GET"],
-        name=f"get_ontology_{name}",
-        summary=f"Ontology as {download.label}",
-        response_class=download.response_class,
+        name=f"get_ontology_{fmt.key}",
+        summary=f"Ontology as {label}",
+        response_class=response_class,
         responses={
             200: {
-                "description": f"`ontology/coprod.ttl` as {download.label}, as an attachment ({download.filename})",
-                "content": {download.format.media_type: {"schema": download.schema}},
+                "description": f"`ontology/coprod.ttl` as {label}, as an attachment ({filename})",
+                "content": {fmt.media_type: {"schema": schema}},
             }
         },
     )
 
 
-for _download in ONTOLOGY_DOWNLOADS:
-    _download_route(_download)
+for _path, _format, _label in ui_ontology.ONTOLOGY_FILES:
+    _download_route(_path, _format, _label)
 
 
 @router.get("/shapes", name="get_shapes", responses=_DOC)
