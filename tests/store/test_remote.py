@@ -19,7 +19,7 @@ import pytest
 
 from coprokg.errors import QueryError, QueryRefused, QueryTimeout
 from coprokg.paths import cases_dir
-from coprokg.store import QueryRequest, RemoteStore
+from coprokg.store import EmbeddedStore, QueryRequest, RemoteStore, UsageKind
 from coprokg.store.loader import load_project
 
 pytest_plugins = ["storekit"]
@@ -89,6 +89,24 @@ def test_cases_round_trip(remote: RemoteStore) -> None:
     classification = remote.stored_report("buurt-bestuurt-rotterdam", "classification")
     assert classification is not None and classification["power_transfer"] == "co-governance"
     assert remote.case_triples("buurt-bestuurt-rotterdam")
+
+
+def test_term_usage_is_the_same_on_both_backends(remote: RemoteStore, tmp_path: Path) -> None:
+    """The ontology page's case counts come from two standard SPARQL queries: a remote store answers them alike."""
+    for case_id in CASES:
+        shutil.copy(cases_dir() / f"{case_id}.json", tmp_path)
+    embedded = EmbeddedStore(tmp_path / "store", workers=1)
+    try:
+        assert not load_project(embedded, cases=tmp_path).failed
+        expected = embedded.term_usage()
+    finally:
+        embedded.close()
+    found = remote.term_usage()
+    assert found.terms == expected.terms and found.kinds == expected.kinds and found.cases == expected.cases
+    commissioning = "https://w3id.org/coprokg/ontology#stage-commissioning"
+    assert "buurt-bestuurt-rotterdam" in found.cases_using(commissioning)
+    assert found.kind(commissioning) is UsageKind.VALUE
+    assert remote.revision() is None and remote.term_usage() is not found  # no write count: asked each time
 
 
 def test_loading_again_changes_nothing(remote: RemoteStore, tmp_path: Path) -> None:
