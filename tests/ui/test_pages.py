@@ -613,7 +613,7 @@ def test_pages_load_nothing_from_elsewhere(ui_client: TestClient) -> None:
 
 
 def test_form_helper_examples() -> None:
-    """The docstring examples of ``api.ui_forms`` (``api/`` is outside the doctest paths)."""
-    import api.ui_forms
+    """The docstring examples of ``api.ui.forms``."""
+    import api.ui.forms
 
-    assert doctest.testmod(api.ui_forms).failed == 0
+    assert doctest.testmod(api.ui.forms).failed == 0
