@@ -2,17 +2,29 @@
 
 They read the same ``COPROKG_*`` settings as the service; ``--store`` overrides the embedded
 store's path.
+
+An embedded store is open in one process at a time (RocksDB's lock), and pyoxigraph calls opening
+it read-only while another process writes it undefined behaviour. So while ``coprokg serve`` runs
+on a store, ``coprokg query`` on the same store does not read it behind the service's back: it
+says in one line to ask the service's ``/sparql`` instead, with the ``curl`` command, and exits 2.
+``serve`` leaves its address next to the store (``<store>.serving.json``) for that message.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import shlex
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any, BinaryIO
 
-from coprokg.errors import QueryError
+from coprokg.errors import QueryError, StoreInUse
 from coprokg.settings import Settings, load_settings
 from coprokg.sparql import formats
 
@@ -134,7 +146,11 @@ def cmd_query(args: argparse.Namespace) -> int:
         solutions_format=fmt.key if fmt in formats.SOLUTION_FORMATS else "tsv",
         graph_format=fmt.key if fmt in formats.GRAPH_FORMATS else "turtle",
     )
-    store = open_store(settings)
+    try:
+        store = open_store(settings)
+    except StoreInUse as exc:
+        print(_use_the_service(Path(exc.path), text, args), file=sys.stderr)
+        return EXIT_ERROR
     try:
         result = store.query(request)
     except QueryError as exc:
@@ -148,6 +164,106 @@ def cmd_query(args: argparse.Namespace) -> int:
     if result.truncated:
         print(f"coprokg: result cut at {result.rows} rows (--max-rows)", file=sys.stderr)
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- the store in use by the service
+def serving_marker(store_path: Path) -> Path:
+    """Where ``coprokg serve`` notes its address for a store: ``<store>.serving.json`` beside it.
+
+    >>> serving_marker(Path("var/store")).as_posix()
+    'var/store.serving.json'
+    """
+    return store_path.with_name(store_path.name + ".serving.json")
+
+
+def _local_url(host: str, port: int) -> str:
+    """The URL a client on this machine uses for a server bound to ``host``.
+
+    >>> _local_url("0.0.0.0", 8000), _local_url("::1", 8080), _local_url("127.0.0.1", 8000)
+    ('http://127.0.0.1:8000', 'http://[::1]:8080', 'http://127.0.0.1:8000')
+    """
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
+
+
+def served_url(store_path: Path) -> str | None:
+    """The URL of the ``coprokg serve`` that runs on this store now, if it left a note and still runs."""
+    try:
+        note = json.loads(serving_marker(store_path).read_text(encoding="utf-8"))
+        url, pid = str(note["url"]), int(note["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return url if _alive(pid) else None
+
+
+def _use_the_service(store_path: Path, text: str, args: argparse.Namespace) -> str:
+    """One line: the store is held by another process; the same query through the service's /sparql."""
+    url = served_url(store_path)
+    accept = formats.ALL_FORMATS[args.format].media_type
+    if args.file:
+        data = f"query@{args.file}"
+    elif "\n" in text or "\r" in text or len(text) > 300:
+        data = "query@query.rq"
+    else:
+        data = f"query={text}"
+    curl = f"curl -G {url or 'http://127.0.0.1:8000'}/sparql -H {shlex.quote('Accept: ' + accept)} "
+    curl += f"--data-urlencode {shlex.quote(data)}"
+    if data == "query@query.rq":
+        curl += " (with the query saved in query.rq)"
+    if url is not None:
+        return f"coprokg: the store at {store_path} is in use by the service at {url}; query it there instead: {curl}"
+    return (
+        f"coprokg: the store at {store_path} is in use by another process; if it is `coprokg serve` (default "
+        f"address shown), query the service instead: {curl}"
+    )
+
+
+@contextlib.contextmanager
+def _noting_address(settings: Settings, host: str, port: int) -> Iterator[None]:
+    """While the service runs on an embedded store, note its address beside the store (removed after)."""
+    if settings.sparql_query_url:
+        yield
+        return
+    marker = serving_marker(Path(settings.store_path))
+    note = {"url": _local_url(host, port), "pid": os.getpid()}
+    written = False
+    with contextlib.suppress(OSError):  # no note, no harm: the message then shows the default address
+        marker.write_text(json.dumps(note), encoding="utf-8")
+        written = True
+
+    def remove() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            if written and json.loads(marker.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                marker.unlink()
+
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again to end the process: remove
+    # the note at that moment, then let the signal do what it would have done
+    previous = signal.getsignal(signal.SIGTERM) or signal.SIG_DFL
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        remove()
+        signal.signal(signal.SIGTERM, previous)
+        signal.raise_signal(signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        remove()
 
 
 def _announce_store(settings: Any) -> None:
@@ -180,15 +296,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _announce_store(settings)
     # one worker: `uvicorn --workers N` added ~44 ms per keep-alive request (no TCP_NODELAY on
     # its shared listener, uvicorn issue #3149); query work runs in coprokg's own processes
-    uvicorn.run(
-        "api.main:create_app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=1,
-        log_level=args.log_level,
-        access_log=args.access_log,
-    )
+    with _noting_address(settings, args.host, args.port):
+        uvicorn.run(
+            "api.main:create_app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=1,
+            log_level=args.log_level,
+            access_log=args.access_log,
+        )
     return EXIT_OK
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "QueryTimeout",
     "ResourceExhausted",
     "StoreError",
+    "StoreInUse",
     "StoreUnavailable",
     "WorkCancelled",
     "WorkTimeout",
@@ -188,6 +189,18 @@ class LimitExceeded(InputError):
 
 class StoreError(CoprokgError):
     """The graph store cannot be opened, read or written (a server-side fault, not the user's)."""
+
+
+class StoreInUse(StoreError):
+    """Another process holds the embedded store's lock (a running ``coprokg serve``, a ``coprokg load``).
+
+    ``path`` is the store directory. Opening the store read-only while that process may write is
+    undefined behaviour in pyoxigraph, so a command that needs the store says what to use instead.
+    """
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class StoreUnavailable(StoreError):

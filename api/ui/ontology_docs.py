@@ -3,16 +3,21 @@
 Every term of the ``cpk:`` namespace gets an element whose ``id`` is its local name, so a term IRI
 such as ``https://w3id.org/coprokg/ontology#CoGovernanceCase`` resolves to
 ``/ontology#CoGovernanceCase`` once the namespace redirects to the service. The page shows the
-header metadata, the class hierarchy, each class's equivalent-class axiom (rendered as the
-classifier reads it), the properties with domain and range, and every vocabulary value with its
-notation, labels, definition, source and alignments. Nothing is fetched: ``ontology/coprod.ttl``
-is the only input.
+header metadata, an A–Z index of every term, the class hierarchy, each class's equivalent-class
+axiom (rendered as the classifier reads it) and the properties that have it as domain or range,
+the properties with domain and range, and every vocabulary value with its notation, labels,
+definition, source and alignments. Nothing is fetched: ``ontology/coprod.ttl`` is the only input.
+
+A server adds what only it knows: download links (``downloads``) and, per term, the stored cases
+that use it (``cases``, a ``CaseLinks`` per term IRI), so the page changes with the store while
+the documentation model itself is built once.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +25,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from rdflib import BNode, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from coprokg.classify import parse_expression, render
@@ -127,6 +133,8 @@ class TermDoc:
     members: list[TermLink] = field(default_factory=list)
     domain: list[Markup] = field(default_factory=list)
     range: list[Markup] = field(default_factory=list)
+    domain_of: list[TermLink] = field(default_factory=list)
+    range_of: list[TermLink] = field(default_factory=list)
     super_properties: list[TermLink] = field(default_factory=list)
     inverse_of: list[TermLink] = field(default_factory=list)
     characteristics: list[str] = field(default_factory=list)
@@ -156,6 +164,49 @@ class PropertySection:
     terms: list[TermDoc]
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """One term in the A–Z index: its label, its anchor, its short IRI and what kind of term it is."""
+
+    label: str
+    anchor: str
+    curie: str
+    kind: str
+
+
+@dataclass
+class IndexLetter:
+    letter: str
+    anchor: str
+    entries: list[IndexEntry]
+
+
+@dataclass(frozen=True)
+class CaseLinks:
+    """The stored cases that use one term, as the page links them.
+
+    ``href`` is where "N cases" leads: the case list with a filter that finds exactly those cases, or
+    a page listing them all; ``listed`` are up to 20 of them as ``(title, href)`` when the case list
+    has no such filter. ``level`` is ``(count, href)`` of the cases that have the term's
+    power-transfer level as their level, for a level class.
+    """
+
+    count: int
+    href: str
+    note: str = ""
+    listed: tuple[tuple[str, str], ...] = ()
+    level: tuple[int, str] | None = None
+
+
+@dataclass(frozen=True)
+class Download:
+    """A link to the ontology in one format: ``(label, href, media type)``."""
+
+    label: str
+    href: str
+    media_type: str
+
+
 @dataclass
 class OntologyDoc:
     """The documentation of an ontology, ready for the template."""
@@ -170,6 +221,7 @@ class OntologyDoc:
     properties: list[PropertySection]
     schemes: list[SchemeDoc]
     individuals: list[TermDoc]
+    index: list[IndexLetter] = field(default_factory=list)
 
     @property
     def term_count(self) -> int:
@@ -193,6 +245,23 @@ class _Builder:
             ((str(ns), prefix) for prefix, ns in self.graph.namespaces() if prefix),
             key=lambda pair: -len(pair[0]),
         )
+        self.domain_of = self._used_by(RDFS.domain)
+        self.range_of = self._used_by(RDFS.range)
+
+    def _used_by(self, predicate: URIRef) -> dict[URIRef, set[URIRef]]:
+        """Class to the properties whose ``predicate`` (domain or range) names it, alone or in a union."""
+        found: dict[URIRef, set[URIRef]] = {}
+        for prop, value in self.graph.subject_objects(predicate):
+            if not isinstance(prop, URIRef):
+                continue
+            classes = [value]
+            union = self.graph.value(value, OWL.unionOf) if isinstance(value, BNode) else None
+            if union is not None:
+                classes = list(Collection(self.graph, union))
+            for cls in classes:
+                if isinstance(cls, URIRef):
+                    found.setdefault(cls, set()).add(prop)
+        return found
 
     # ------------------------------------------------------------------ terms and values
     def is_local(self, node: object) -> bool:
@@ -286,6 +355,8 @@ class _Builder:
         doc.members = [m for m in self.links(g.subjects(RDF.type, iri)) if m.local]
         doc.domain = [self.expression_html(d, where) for d in g.objects(iri, RDFS.domain)]
         doc.range = [self.expression_html(r, where) for r in g.objects(iri, RDFS.range)]
+        doc.domain_of = self.links(self.domain_of.get(iri, ()))
+        doc.range_of = self.links(self.range_of.get(iri, ()))
         extra: dict[URIRef, list[object]] = {}
         for predicate, value in g.predicate_objects(iri):
             if isinstance(predicate, URIRef) and predicate not in SHOWN_APART:
@@ -331,6 +402,17 @@ class _Builder:
             rows.append((self.curie(str(predicate)), [self.value_html(v) for v in g.objects(subject, predicate)]))
         return rows
 
+    def index(self, terms: Iterable[TermDoc]) -> list[IndexLetter]:
+        """Every term by label, A to Z (labels that start with no letter under "#")."""
+        letters: dict[str, list[IndexEntry]] = {}
+        for t in terms:
+            entry = IndexEntry(t.label, t.anchor, self.curie(t.iri), t.kind.lower())
+            letters.setdefault(_initial(t.label), []).append(entry)
+        return [
+            IndexLetter(letter, f"index-{'other' if letter == '#' else letter}", sorted(entries, key=_index_order))
+            for letter, entries in sorted(letters.items(), key=lambda item: (item[0] == "#", item[0]))
+        ]
+
     def build(self) -> OntologyDoc:
         g, subject = self.graph, ONTOLOGY_IRI
         classes = self.local_subjects(OWL.Class)
@@ -359,6 +441,13 @@ class _Builder:
         individuals = [
             self.term(i, "Individual") for i in self.local_subjects(OWL.NamedIndividual) if i not in documented
         ]
+        class_docs = [self.term(c, "Class") for c in classes]
+        every_term = [
+            *class_docs,
+            *(t for section in properties for t in section.terms),
+            *(t for scheme in schemes for t in (scheme.scheme, *scheme.values)),
+            *individuals,
+        ]
         return OntologyDoc(
             iri=str(subject),
             title=str(g.value(subject, DCTERMS.title) or "Ontology"),
@@ -366,10 +455,11 @@ class _Builder:
             notes=self.texts(subject, RDFS.comment),
             metadata=self.metadata(),
             class_tree=self.class_tree(classes),
-            classes=[self.term(c, "Class") for c in classes],
+            classes=class_docs,
             properties=properties,
             schemes=schemes,
             individuals=individuals,
+            index=self.index(every_term),
         )
 
     def _value_order(self, value: URIRef) -> tuple[int, str, str]:
@@ -380,6 +470,25 @@ class _Builder:
             str(code) if code is not None else "",
             self.ontology.label(value).casefold(),
         )
+
+
+def _initial(label: str) -> str:
+    """The letter a label is indexed under: its first letter without accents, upper case, or "#".
+
+    >>> _initial("co-governance"), _initial("Économie"), _initial("“quoted”"), _initial("2nd")
+    ('C', 'E', 'Q', '#')
+    """
+    for char in unicodedata.normalize("NFKD", label):
+        if char.isalpha():
+            return char.upper() if "A" <= char.upper() <= "Z" else "#"
+        if char.isdigit():
+            return "#"
+    return "#"
+
+
+def _index_order(entry: IndexEntry) -> tuple[str, str]:
+    text = unicodedata.normalize("NFKD", entry.label).casefold()
+    return ("".join(c for c in text if c.isalnum()), entry.curie)
 
 
 def document(ontology: Ontology | None = None) -> OntologyDoc:
@@ -413,22 +522,43 @@ def ontology_html(
     *,
     stylesheets: Sequence[str] = (),
     nav: Sequence[tuple[str, str]] = (),
+    downloads: Sequence[Download] = (),
+    cases: Mapping[str, CaseLinks] | None = None,
+    notice: str = "",
 ) -> str:
     """The ontology's documentation as one HTML page.
 
     With no ``stylesheets`` the page carries its own CSS, so it can be saved as a file; a server
     that forbids inline styles passes the URLs of its stylesheets instead. ``nav`` is a list of
-    ``(label, href)`` links for a site menu.
+    ``(label, href)`` links for a site menu, ``downloads`` the ontology's addresses in other
+    formats, ``cases`` the stored cases that use each term (term IRI to ``CaseLinks``) and
+    ``notice`` a sentence to show under the title (why something is missing).
 
     >>> page = ontology_html()
     >>> 'id="CoGovernanceCase"' in page and 'id="domain-public-safety"' in page
     True
     """
-    return _ontology_html(ontology or default_ontology(), tuple(stylesheets), tuple(nav))
+    key = tuple(sorted(cases.items())) if cases else ()
+    return _ontology_html(ontology or default_ontology(), tuple(stylesheets), tuple(nav), tuple(downloads), key, notice)
 
 
 @lru_cache(maxsize=8)
-def _ontology_html(ontology: Ontology, stylesheets: tuple[str, ...], nav: tuple[tuple[str, str], ...]) -> str:
+def _ontology_html(
+    ontology: Ontology,
+    stylesheets: tuple[str, ...],
+    nav: tuple[tuple[str, str], ...],
+    downloads: tuple[Download, ...],
+    cases: tuple[tuple[str, CaseLinks], ...],
+    notice: str,
+) -> str:
     template = _environment().get_template("ontology.html")
     inline_css = "" if stylesheets else STYLESHEET_PATH.read_text(encoding="utf-8")
-    return template.render(doc=_document(ontology), stylesheets=stylesheets, inline_css=inline_css, nav=nav)
+    return template.render(
+        doc=_document(ontology),
+        stylesheets=stylesheets,
+        inline_css=inline_css,
+        nav=nav,
+        downloads=downloads,
+        cases=dict(cases),
+        notice=notice,
+    )

@@ -17,6 +17,7 @@ from coprokg.store.embedded import EmbeddedStore
 from coprokg.store.finding import CaseQuery, CitizenRole, citizen_roles, domain_family
 from coprokg.store.records import CaseRecord, build_record, classification_graph, triples_to_graph
 from coprokg.store.remote import RemoteStore
+from coprokg.store.usage import TermUsage, UsageKind, UsedCase, cases_sparql
 
 __all__ = [
     "CasePage",
@@ -28,7 +29,11 @@ __all__ = [
     "GraphStore",
     "QueryRequest",
     "RemoteStore",
+    "TermUsage",
+    "UsageKind",
+    "UsedCase",
     "build_record",
+    "cases_sparql",
     "citizen_roles",
     "classification_graph",
     "domain_family",

@@ -18,11 +18,12 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from coprokg.errors import NotAcceptable, QueryError, QueryRefused, StoreError
-from coprokg.namespaces import CASE_GRAPH_PREFIX, CPK, META_GRAPH, case_iri
+from coprokg.namespaces import CASE_GRAPH_PREFIX, CPK, META_GRAPH, case_iri, parse_case_node
 from coprokg.ontology import default_ontology
 from coprokg.sparql.results import RenderedResult
 from coprokg.store.finding import CaseQuery, case_query_sparql
 from coprokg.store.records import RECORD, CaseRecord, case_graph_iri, classification_graph
+from coprokg.store.usage import TermUsage, UsageKind, UsedCase, usage_sparql
 
 
 def solution_rows(result: ox.QuerySolutions) -> list[dict[str, Any]]:
@@ -119,6 +120,7 @@ class GraphStore(ABC):
     def __init__(self, *, query_timeout: float = 5.0, max_rows: int = 10_000) -> None:
         self.query_timeout = query_timeout
         self.max_rows = max_rows
+        self._usage: tuple[int, TermUsage] | None = None
 
     # ------------------------------------------------------------------ backend primitives
     def insert_operations(self, graphs: dict[str, Sequence[ox.Triple]]) -> list[str]:
@@ -155,6 +157,10 @@ class GraphStore(ABC):
     @abstractmethod
     def ping(self) -> None:
         """Raise ``StoreError`` unless the store answers."""
+
+    def revision(self) -> int | None:
+        """A number that changes with every write, when the backend knows every write (else None)."""
+        return None
 
     def start(self) -> None:  # noqa: B027 - optional hook
         """Get ready to answer queries (start workers, open connections)."""
@@ -320,6 +326,37 @@ class GraphStore(ABC):
             )
             facets[name] = {str(r["value"].value): int(r["n"].value) for r in rows if "value" in r}
         return facets
+
+    def term_usage(self) -> TermUsage:
+        """Which stored cases use each ontology term (``coprokg.store.usage``): two queries for all terms.
+
+        Kept until the next write when the backend counts its writes (``revision``).
+        """
+        revision = self.revision()  # read before the queries: a write during them makes the next call ask again
+        cached = self._usage
+        if revision is not None and cached is not None and cached[0] == revision:
+            return cached[1]
+        by_term, listing = usage_sparql(prefixes=PREFIXES, case_graph_prefix=CASE_GRAPH_PREFIX)
+        terms: dict[str, frozenset[str]] = {}
+        kinds: dict[str, UsageKind] = {}
+        for row in self.select(by_term):
+            if "term" not in row or "cases" not in row:
+                continue
+            term = str(row["term"].value)
+            nodes = (parse_case_node(c) for c in str(row["cases"].value).split())
+            ids = frozenset(n.case_id for n in nodes if n is not None)
+            terms[term] = terms.get(term, frozenset()) | ids
+            kinds.setdefault(term, UsageKind(str(row["kind"].value)))
+        cases: dict[str, UsedCase] = {}
+        for row in self.select(listing):
+            case_id = str(row["id"].value)
+            title = str(row["title"].value) if "title" in row else None
+            level = str(row["level"].value) if "level" in row else None
+            cases[case_id] = UsedCase(case_id, title, level)
+        usage = TermUsage(terms=terms, kinds=kinds, cases=cases)
+        if revision is not None:
+            self._usage = (revision, usage)
+        return usage
 
     # ------------------------------------------------------------------ ontology, shapes, metadata
     def replace_graph(self, graph: str, triples: Sequence[ox.Triple], *, digest: str | None = None) -> None:

@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from coprokg.errors import QueryError, StoreError, StoreUnavailable
+from coprokg.errors import QueryError, StoreError, StoreInUse, StoreUnavailable
 from coprokg.namespaces import ONTOLOGY_GRAPH
 from coprokg.sparql.results import PREFIXES, RenderedResult
 from coprokg.sparql.safety import check_query, check_update
@@ -65,8 +65,12 @@ class EmbeddedStore(GraphStore):
             self._store: ox.Store | None = ox.Store(str(self.path))
             stat = self.path.stat()
         except OSError as exc:
-            hint = " (is another coprokg process using it?)" if "lock" in str(exc).lower() else ""
-            raise StoreError(f"cannot open the store at {self.path}{hint}: {exc}") from None
+            if "lock" in str(exc).lower():
+                raise StoreInUse(
+                    f"cannot open the store at {self.path} (is another coprokg process using it?): {exc}",
+                    path=str(self.path),
+                ) from None
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
         self._identity = (stat.st_dev, stat.st_ino)
         self._faulted: str | None = None
         self.snapshot_dir = self.path.with_name(self.path.name + ".snapshots")
@@ -101,6 +105,10 @@ class EmbeddedStore(GraphStore):
 
     def start(self) -> None:
         _ = self.pool
+
+    def revision(self) -> int:
+        """Every write goes through this process (the store is locked to it): the write count says it all."""
+        return self._generation
 
     def close(self) -> None:
         with self._pool_lock:

@@ -26,7 +26,7 @@ from coprokg.named_queries import named_queries
 from coprokg.paths import cases_dir
 from coprokg.settings import Settings
 from coprokg.sparql.results import XSD_STRING
-from coprokg.store import QueryRequest, RemoteStore, build_record, classification_graph
+from coprokg.store import EmbeddedStore, QueryRequest, RemoteStore, UsageKind, build_record, classification_graph
 from coprokg.store.loader import load_project
 
 pytest_plugins = ["storekit", "enginekit"]
@@ -97,6 +97,24 @@ def test_cases_round_trip(remote: RemoteStore) -> None:
     assert stored is not None and _plain_set(stored) == set(record.case_triples)
     derived = remote.graph_triples(classification_graph("buurt-bestuurt-rotterdam"))
     assert _plain_set(derived) == set(record.derived_triples)
+
+
+def test_term_usage_is_the_same_on_both_backends(remote: RemoteStore, tmp_path: Path) -> None:
+    """The ontology page's case counts come from two standard SPARQL queries: a remote store answers them alike."""
+    for case_id in CASES:
+        shutil.copy(cases_dir() / f"{case_id}.json", tmp_path)
+    embedded = EmbeddedStore(tmp_path / "store", workers=1)
+    try:
+        assert not load_project(embedded, cases=tmp_path).failed
+        expected = embedded.term_usage()
+    finally:
+        embedded.close()
+    found = remote.term_usage()
+    assert found.terms == expected.terms and found.kinds == expected.kinds and found.cases == expected.cases
+    commissioning = "https://w3id.org/coprokg/ontology#stage-commissioning"
+    assert "buurt-bestuurt-rotterdam" in found.cases_using(commissioning)
+    assert found.kind(commissioning) is UsageKind.VALUE
+    assert remote.revision() is None and remote.term_usage() is not found  # no write count: asked each time
 
 
 def test_loading_again_changes_nothing(remote: RemoteStore, tmp_path: Path) -> None:

@@ -271,6 +271,13 @@ def test_ontology_page_and_term_links(visit: Visit) -> None:
     term.locator(".axiom a[href='#PlanningStage']").click()
     expect(page.locator("#PlanningStage")).to_be_in_viewport()
 
+    # the A–Z index leads to a term, and the term to the cases classified in it
+    page.locator(".az-index a[href='#CoGovernanceCase']").click()
+    expect(term).to_be_in_viewport()
+    term.locator("dd.cases > a").click()
+    expect(page).to_have_url(re.compile(r"/ui/cases\?level=co-governance$"))
+    expect(page.get_by_role("link", name=re.compile("^Buurt Bestuurt"))).to_be_visible()
+
     # a vocabulary value on a case page leads to its entry
     page.goto(f"/ui/cases/{BUURT}")
     page.locator("table.participations a[href='/ui/ontology#decision-co-decides']").first.click()

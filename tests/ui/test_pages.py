@@ -9,6 +9,7 @@ import json
 import re
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from htmlkit import Element, duplicate_ids, parse, unlabelled_controls
@@ -390,6 +391,173 @@ def test_ontology_documentation_has_an_anchor_per_term(ui_client: TestClient) ->
     # every in-page link points at an element of the page
     targets = {a.get("href", "")[1:] for a in doc.find_all("a") if (a.get("href") or "").startswith("#")}
     assert targets <= ids, sorted(targets - ids)[:5]
+
+
+def described(entry: Element, name: str) -> list[Element]:
+    """The ``dd`` elements under the ``dt`` named ``name`` in a term entry's definition list."""
+    dl = entry.find("dl")
+    assert dl is not None
+    found, current = [], None
+    for child in dl.children:
+        if isinstance(child, Element) and child.tag == "dt":
+            current = child.text()
+        elif isinstance(child, Element) and child.tag == "dd" and current == name:
+            found.append(child)
+    return found
+
+
+def hrefs(elements: list[Element]) -> set[str]:
+    return {a.get("href") or "" for el in elements for a in el.find_all("a")}
+
+
+def test_ontology_classes_list_the_properties_that_use_them(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/ontology"))
+    case = doc.by_id("Case")
+    assert {"#hasActor", "#hasParticipation", "#initiatedBy"} <= hrefs(described(case, "In the domain of"))
+    assert "#initiates" in hrefs(described(case, "In the range of"))
+    actor = doc.by_id("Actor")
+    assert {"#hasActor", "#initiatedBy"} <= hrefs(described(actor, "In the range of"))
+    assert "#actorKind" in hrefs(described(doc.by_id("ActorKind"), "In the range of"))
+    # and each property names its domain and range
+    has_actor = doc.by_id("hasActor")
+    assert hrefs(described(has_actor, "Domain")) == {"#Case"} and hrefs(described(has_actor, "Range")) == {"#Actor"}
+
+
+def test_ontology_a_to_z_index_links_every_term(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/ontology"))
+    index = doc.by_id("section-index").parent
+    assert index is not None
+    entries = index.find_all("li")
+    governance = [
+        li for li in entries if li.find("code") is not None and li.find("code").text() == "cpk:CoGovernanceCase"
+    ]
+    assert len(governance) == 1
+    link = governance[0].find("a")
+    assert link.get("href") == "#CoGovernanceCase" and link.text() == "co-governance"
+    heading = doc.by_id("index-C")
+    assert heading.parent is not None
+    siblings = [el for el in heading.parent.children if isinstance(el, Element)]
+    assert governance[0].parent is siblings[siblings.index(heading) + 1]  # listed under C
+    # every term entry of the page is in the index once, and every index link has its entry
+    terms = {el.get("id") for el in doc.find_all("article", class_="term")}
+    targets = [a.get("href", "")[1:] for li in index.find_all("ul", class_="index-entries") for a in li.find_all("a")]
+    assert len(targets) == len(set(targets)) and set(targets) == terms
+    letters = [a.get("href") for a in index.find("nav").find_all("a")]
+    assert "#index-C" in letters and all(doc.by_id(href[1:]).tag == "h3" for href in letters)
+    assert doc.find("a", href="#section-index") is not None  # in the contents
+
+
+def test_ontology_download_links_answer_with_their_media_types(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/ontology"))
+    links = {a.text(): a for a in doc.find("p", class_="downloads").find_all("a")}
+    assert set(links) == {"Turtle", "RDF/XML", "JSON-LD"}
+    parsers = {
+        "text/turtle": ox.RdfFormat.TURTLE,
+        "application/rdf+xml": ox.RdfFormat.RDF_XML,
+        "application/ld+json": ox.RdfFormat.JSON_LD,
+    }
+    owl_class = ox.Triple(
+        ox.NamedNode("https://w3id.org/coprokg/ontology#CoGovernanceCase"),
+        ox.NamedNode(str(RDF.type)),
+        ox.NamedNode(str(OWL.Class)),
+    )
+    document = ui_client.get("/openapi.json").json()
+    for label, link in links.items():
+        href, media_type = link.get("href") or "", link.get("type") or ""
+        assert link.get("download") is not None
+        response = ui_client.get(href, headers={"Accept": BROWSER_ACCEPT})  # a fixed format, whatever Accept says
+        assert response.status_code == 200, label
+        assert response.headers["content-type"].split(";")[0] == media_type, label
+        assert "attachment" in response.headers["content-disposition"]
+        triples = {q.triple for q in ox.parse(response.content, format=parsers[media_type])}
+        assert owl_class in triples and len(triples) > 2000, label
+        documented = document["paths"][href]["get"]["responses"]
+        assert set(documented["200"]["content"]) == {media_type}
+        assert documented["503"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+
+
+def cases_entry(doc: Element, anchor: str) -> Element:
+    found = described(doc.by_id(anchor), "Cases")
+    assert len(found) == 1, anchor
+    return found[0]
+
+
+def count_of(link: Element) -> int:
+    number, word = link.text().split()
+    assert word in ("case", "cases")
+    return int(number)
+
+
+def test_ontology_terms_link_to_the_cases_that_use_them(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/ontology"))
+
+    # a stage: "N cases" opens the SPARQL editor listing them all; up to 20 are listed on the page
+    commissioning = cases_entry(doc, "stage-commissioning")
+    everything = commissioning.find("a")
+    assert everything.get("href", "").startswith("/ui/sparql?")
+    listed = commissioning.find("details", class_="case-list").find_all("a")
+    assert 0 < len(listed) <= 20 and all((a.get("href") or "").startswith("/ui/cases/") for a in listed)
+    page = html(ui_client.get(everything.get("href") or ""))
+    rows = page.find("table", class_="results-table").find("tbody").find_all("tr")
+    assert len(rows) == count_of(everything) > 20
+    assert page.find("a", href=f"/ui/cases/{BUURT}") is not None
+    api_rows = ui_client.get("/cases", params={"limit": 500}).json()["items"]
+    assert count_of(everything) < len(api_rows)  # not every case has citizens in commissioning
+
+    # a policy domain, a citizen role and the top level: the case list, filtered, with the same count
+    for anchor, query in (
+        ("domain-public-safety", "domain=public-safety"),
+        ("CoproducerRole", "role=CoproducerRole"),
+        ("CoGovernanceCase", "level=co-governance"),
+    ):
+        link = cases_entry(doc, anchor).find("a")
+        assert link.get("href") == f"/ui/cases?{query}", anchor
+        listing = html(ui_client.get(link.get("href") or ""))
+        assert listing.by_id("case-count").text().startswith(f"{count_of(link)} of "), anchor
+        if anchor != "CoproducerRole":
+            assert BUURT in row_ids(listing)
+
+    # a lower level: the cases classified in it (a co-governance case is a co-management case too),
+    # and, apart, the cases whose power-transfer level it is
+    management = cases_entry(doc, "CoManagementCase")
+    members, at_level = management.find("a"), management.find("p", class_="level-cases").find("a")
+    assert at_level.get("href") == "/ui/cases?level=co-management"
+    levels = [c["power_transfer"] for c in api_rows]
+    assert count_of(at_level) == levels.count("co-management")
+    query = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <https://w3id.org/coprokg/ontology#CoManagementCase> }"
+    answer = ui_client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert count_of(members) == int(answer.text.split()[1]) > count_of(at_level)
+
+
+def test_ontology_case_counts_follow_the_store(ui_client: TestClient) -> None:
+    def count(anchor: str) -> int:
+        return count_of(cases_entry(html(ui_client.get("/ui/ontology")), anchor).find("a"))
+
+    before = count("stage-commissioning")
+    case = json.loads(ui_client.get(f"/cases/{BUURT}").content)
+    case.update(id="ui-ontology-count")
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    assert ui_client.put("/cases/ui-ontology-count", content=json.dumps(case), headers=auth).status_code == 201
+    try:
+        assert count("stage-commissioning") == before + 1
+    finally:
+        ui_client.delete("/cases/ui-ontology-count", headers=auth)
+    assert count("stage-commissioning") == before
+
+
+def test_ontology_page_without_the_store_says_what_is_missing() -> None:
+    from api.ui.ontology_page import ontology_page
+    from coprokg.errors import StoreUnavailable
+
+    class GoneStore:
+        def term_usage(self) -> None:
+            raise StoreUnavailable("the store directory is gone")
+
+    response = ontology_page(GoneStore())  # type: ignore[arg-type]
+    assert response.status_code == 200
+    doc = parse(bytes(response.body).decode("utf-8"))
+    assert "the store directory is gone" in doc.find("p", role="status").text()
+    assert doc.find("dd", class_="cases") is None and doc.by_id("CoGovernanceCase") is not None
 
 
 def test_ontology_by_content_negotiation(ui_client: TestClient) -> None:
