@@ -142,6 +142,15 @@ def _rows(form: FormData, group: str) -> int:
     return max(MIN_ROWS[group], min(MAX_ROWS, max([declared, *seen]))) if seen or declared else MIN_ROWS[group]
 
 
+def _country(typed: str) -> str:
+    """A two-letter code in capitals (nl → NL); a name as typed (the library reads it, with a note).
+
+    >>> _country("nl"), _country("Netherlands")
+    ('NL', 'Netherlands')
+    """
+    return typed.upper() if len(typed) == 2 and typed.isalpha() else typed
+
+
 @dataclass
 class CaseForm:
     """What the reader typed, the errors to show, and how case field paths map to form fields."""
@@ -190,7 +199,7 @@ class CaseForm:
             title=text("title"),
             description=text("description"),
             domain=text("domain"),
-            country=text("country"),
+            country=_country(text("country")),
             place=text("place"),
             started=text("started"),
             representativeness=text("representativeness") or "unknown",
