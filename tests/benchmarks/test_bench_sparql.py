@@ -28,6 +28,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
@@ -76,14 +77,6 @@ QUERIES: dict[str, Callable[[int], Callable[[int], str]]] = {
 
 
 # ---------------------------------------------------------------- processes
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, in MB (Linux /proc)."""
     total = 0.0

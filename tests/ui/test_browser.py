@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, Route, expect, sync_playwright
-from uikit import SCREENSHOTS, LiveApp
+from support import SCREENSHOTS, LiveServer
 
 from coprokg.ontology import default_ontology
 
@@ -63,7 +63,7 @@ class Visit:
         return path
 
 
-def _visit(browser: Browser, app: LiveApp, width: int = 1280, height: int = 900) -> Iterator[Visit]:
+def _visit(browser: Browser, app: LiveServer, width: int = 1280, height: int = 900) -> Iterator[Visit]:
     context = browser.new_context(base_url=app.url, viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -98,12 +98,12 @@ def _visit(browser: Browser, app: LiveApp, width: int = 1280, height: int = 900)
 
 
 @pytest.fixture
-def visit(browser: Browser, live_app: LiveApp) -> Iterator[Visit]:
+def visit(browser: Browser, live_app: LiveServer) -> Iterator[Visit]:
     yield from _visit(browser, live_app)
 
 
 @pytest.fixture
-def narrow(browser: Browser, live_app: LiveApp) -> Iterator[Visit]:
+def narrow(browser: Browser, live_app: LiveServer) -> Iterator[Visit]:
     yield from _visit(browser, live_app, width=375, height=800)
 
 
@@ -328,7 +328,7 @@ _SHOWN_OPERATIONS = {
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
-def test_api_docs_list_every_operation(visit: Visit, live_app: LiveApp, path: str) -> None:
+def test_api_docs_list_every_operation(visit: Visit, live_app: LiveServer, path: str) -> None:
     """The page renders the OpenAPI document: every operation of /openapi.json is on it (not just a 200)."""
     document = httpx.get(f"{live_app.url}/openapi.json", timeout=30).json()
     expected = {(method.upper(), route) for route, operations in document["paths"].items() for method in operations}

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from htmlkit import Element, duplicate_ids, parse, unlabelled_controls
 from rdflib import OWL, RDF, URIRef
-from uikit import TOKEN
+from support import TOKEN
 
 from api.ui.ontology_docs import local_name
 from coprokg.named_queries import named_queries

@@ -1,7 +1,8 @@
-"""Fixtures of the web page tests: a store loaded with the curated cases, apps over it, a live server.
+"""Fixtures of the web page tests: apps over a copy of the loaded store, a live server.
 
 A plugin the test modules name in ``pytest_plugins`` (not a ``conftest.py``: ``--doctest-modules``
-imports every ``conftest.py`` as the module ``conftest``, and ``tests/cases`` has one already).
+imports every ``conftest.py`` as the module ``conftest``, and ``tests/cases`` has one already). The
+helpers and the loaded store are the shared ones of ``tests/support.py``.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from uikit import LiveApp, build_loaded_store, settings_for
+from support import LiveServer, settings_for
 
 from api.main import create_app
 from coprokg.store import EmbeddedStore
 
+pytest_plugins = ["support"]  # loaded_store_dir
+
 
 @pytest.fixture(scope="session")
-def ui_loaded_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_loaded_store(tmp_path_factory.getbasetemp())
+def ui_loaded_store(loaded_store_dir: Path) -> Path:
+    return loaded_store_dir
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +55,10 @@ def ui_readonly_client(ui_store_dir: Path, ui_store: EmbeddedStore) -> Iterator[
 
 
 @pytest.fixture(scope="module")
-def live_app(ui_loaded_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+def live_app(ui_loaded_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     copy = tmp_path_factory.mktemp("live-ui") / "store"
     shutil.copytree(ui_loaded_store, copy)
-    app = LiveApp(copy)
+    app = LiveServer(copy)
     app.start()
     yield app
     app.stop()
