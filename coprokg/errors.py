@@ -63,7 +63,7 @@ class InputError(CoprokgError):
 
     def __str__(self) -> str:
         where = self.source or ""
-        if self.line is not None:
+        if self.line is not None and not self.message.startswith((f"line {self.line}, ", f"line {self.line}: ")):
             where += f":{self.line}" if where else str(self.line)
             if self.column is not None:
                 where += f":{self.column}"

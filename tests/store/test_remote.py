@@ -19,7 +19,7 @@ import pytest
 
 from coprokg.errors import QueryError, QueryRefused, QueryTimeout
 from coprokg.paths import cases_dir
-from coprokg.store import QueryRequest, RemoteStore
+from coprokg.store import QueryRequest, RemoteStore, UpdateRequest
 from coprokg.store.loader import load_project
 
 pytest_plugins = ["storekit"]
@@ -149,3 +149,24 @@ def test_export(remote: RemoteStore) -> None:
     remote.export(out, "nquads")
     quads = list(ox.parse(out.getvalue(), ox.RdfFormat.N_QUADS))
     assert len({str(q.graph_name) for q in quads}) >= 2 + 2 * len(CASES)
+
+
+def test_protocol_behaviour_matches_the_embedded_store(remote: RemoteStore) -> None:
+    """Base IRI, update datasets, SELECT * column order and the missing-prefix message, as in the embedded store."""
+    base = "http://coprokg.test/sparql"
+    graph, data = "http://example.org/remote/result", "http://example.org/remote/data"
+    remote.update(UpdateRequest(f"INSERT DATA {{ GRAPH <{data}> {{ <s> <p> 1 }} }}", base_iri=base))
+    found = remote.query(QueryRequest(f"SELECT * WHERE {{ GRAPH <{data}> {{ ?s ?p ?o }} }}", base_iri=base))
+    body = json.loads(found.body)
+    assert body["head"]["vars"] == ["s", "p", "o"]
+    assert body["results"]["bindings"][0]["s"]["value"] == "http://coprokg.test/s"
+    # using-graph-uri reaches the store as USING clauses, which it runs as it runs USING: oxigraph
+    # serve with --union-default-graph refuses them, with a message the user sees
+    copy = f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}"
+    with pytest.raises(QueryError) as refused:
+        remote.update(UpdateRequest(copy, using_graphs=(data,)))
+    assert "USING" in refused.value.message
+    remote.update(f"DROP GRAPH <{data}>")
+    with pytest.raises(QueryError) as err:
+        remote.query(QueryRequest("SELECT * WHERE { ?c a cpk:Case }"))
+    assert err.value.message.startswith("line 1, column 23: the prefix 'cpk:' is not declared; add PREFIX cpk:")
