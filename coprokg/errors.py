@@ -61,9 +61,19 @@ class InputError(CoprokgError):
         self.rule = rule
         super().__init__(str(self))
 
+    @property
+    def detail(self) -> str:
+        """The message without the "line L, column C: " it may lead with (for ``file:line:column:`` output).
+
+        >>> InputError("line 2, column 5: syntax error", line=2, column=5).detail
+        'syntax error'
+        """
+        lead = f"line {self.line}, column {self.column}: " if self.column is not None else f"line {self.line}: "
+        return self.message.removeprefix(lead) if self.line is not None else self.message
+
     def __str__(self) -> str:
         where = self.source or ""
-        if self.line is not None and not self.message.startswith((f"line {self.line}, ", f"line {self.line}: ")):
+        if self.line is not None:
             where += f":{self.line}" if where else str(self.line)
             if self.column is not None:
                 where += f":{self.column}"
@@ -72,7 +82,7 @@ class InputError(CoprokgError):
         text = where
         if self.field:
             text += f"{self.field}: "
-        text += self.message
+        text += self.detail
         if self.allowed is not None:
             text += " (allowed: " + ", ".join(self.allowed) + ")"
         if self.rule:
