@@ -30,9 +30,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# Front-end files of the API documentation pages (/docs: Swagger UI, /redoc: Redoc) from the npm
-# registry, at the exact versions of api/frontend/package-lock.json, copied into api/static/vendor/
-# (git-ignored); the npm tree itself stays in .build/npm. Nothing is fetched from a CDN at run time.
+# Front-end tools from the npm registry — the API documentation pages (/docs: Swagger UI, /redoc:
+# Redoc) and the SPARQL editor (/ui/sparql: YASGUI) — at the exact versions of
+# api/frontend/package-lock.json, copied into api/static/vendor/ (git-ignored); the npm tree itself
+# stays in .build/npm. Nothing is fetched from a CDN at run time.
 VENDOR := api/static/vendor
 VENDOR_STAMP := $(VENDOR)/.installed
 NPM_DIR := .build/npm
@@ -41,7 +42,7 @@ NPM_MANIFEST := api/frontend/package.json api/frontend/package-lock.json
 $(VENDOR_STAMP): $(NPM_MANIFEST)
 	@command -v npm >/dev/null || $(MAKE) system-packages APT_PACKAGES="nodejs npm"
 	rm -rf $(NPM_DIR) $(VENDOR)
-	mkdir -p $(NPM_DIR) $(VENDOR)/swagger-ui $(VENDOR)/redoc
+	mkdir -p $(NPM_DIR) $(VENDOR)/swagger-ui $(VENDOR)/redoc $(VENDOR)/yasgui
 	cp $(NPM_MANIFEST) $(NPM_DIR)/
 	npm ci --prefix $(NPM_DIR) --ignore-scripts --omit=peer --no-audit --no-fund --loglevel=error
 	cd $(NPM_DIR)/node_modules/swagger-ui-dist && \
@@ -51,6 +52,16 @@ $(VENDOR_STAMP): $(NPM_MANIFEST)
 	# Redoc's menu shows a logo from its CDN: leave its source empty (the image then hides itself)
 	sed -i 's#"https://cdn\.redoc\.ly/redoc/logo-mini\.svg"#""#' $(VENDOR)/redoc/redoc.standalone.js
 	! grep -q 'cdn\.redoc\.ly' $(VENDOR)/redoc/redoc.standalone.js
+	cd $(NPM_DIR)/node_modules/@zazuko/yasgui && \
+	  cp build/yasgui.min.js build/yasgui.min.css package.json $(CURDIR)/$(VENDOR)/yasgui/
+	# YASGUI reaches other machines only where it is not configured: class and property completion
+	# asks Linked Open Vocabularies, new tabs query DBpedia, the endpoint list offers Wikidata. The page
+	# configures all three away (api/static/sparql-init.js); here the addresses themselves go, so no
+	# setting can bring them back (completion then fails quietly, the endpoint is this service's).
+	sed -i -E -e 's#`\$$\{[A-Za-z_$$]+\}lov\.linkeddata\.es/dataset/lov/api/v2/autocomplete/terms\?#`about:blank\#lov-disabled?#' \
+	  -e 's#https://dbpedia\.org/sparql#/sparql#g' -e 's#https://query\.wikidata\.org/bigdata/namespace/wdq/sparql#/sparql#g' \
+	  -e '/^\/\/# sourceMappingURL=/d' $(VENDOR)/yasgui/yasgui.min.js
+	! grep -qE 'lov\.linkeddata\.es|dbpedia\.org/sparql|query\.wikidata\.org|sourceMappingURL' $(VENDOR)/yasgui/yasgui.min.js
 	touch $@
 
 vendor: $(VENDOR_STAMP)

@@ -155,7 +155,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         result = store.query(request)
     except QueryError as exc:
         where = f"{args.file or '<query>'}:{exc.line}:{exc.column}: " if exc.line else ""
-        print(f"{where}{exc.message}", file=sys.stderr)
+        print(f"{where}{exc.detail}", file=sys.stderr)
         return EXIT_ERROR
     finally:
         store.close()

@@ -76,11 +76,21 @@ class InputError(CoprokgError):
         self.rule = rule
         super().__init__(str(self))
 
+    @property
+    def detail(self) -> str:
+        """The message without the "line L, column C: " it may lead with (for ``file:line:column:`` output).
+
+        >>> InputError("line 2, column 5: syntax error", line=2, column=5).detail
+        'syntax error'
+        """
+        lead = f"line {self.line}, column {self.column}: " if self.column is not None else f"line {self.line}: "
+        return self.message.removeprefix(lead) if self.line is not None else self.message
+
     def __str__(self) -> str:
         text = location_prefix(self.source, self.line, self.column)
         if self.field:
             text += f"{self.field}: "
-        text += self.message
+        text += self.detail
         if self.allowed is not None:
             text += " (allowed: " + ", ".join(self.allowed) + ")"
         if self.rule:

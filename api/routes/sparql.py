@@ -1,8 +1,11 @@
 """``GET|POST /sparql``: the SPARQL 1.1 Protocol.
 
 Three thin adapters (GET, POST form, POST direct) read the protocol parameters into one
-``ProtocolRequest``; ``run_query`` and ``run_update`` do the work. Duplicated parameters, a query
-both in the URL and in the body, or a query and an update together are refused (400).
+``ProtocolRequest``; ``run_query`` and the store's ``update`` do the work. Duplicated parameters, a
+query both in the URL and in the body, a query and an update together, or dataset parameters of
+the other operation (``using-graph-uri`` with a query, ``default-graph-uri`` with an update) are
+refused (400). Relative IRIs resolve against the endpoint's URL, as the protocol suggests; an
+update's ``using-graph-uri`` and ``using-named-graph-uri`` become ``USING`` clauses.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from api.errors import ApiError
 from coprokg.errors import NotAcceptable
 from coprokg.settings import Settings
 from coprokg.sparql import GRAPH_FORMATS, SOLUTION_FORMATS, formats, negotiate, write_graph
-from coprokg.store import GraphStore, QueryRequest
+from coprokg.store import GraphStore, QueryRequest, UpdateRequest
 
 router = APIRouter(tags=["sparql"])
 
@@ -62,6 +65,7 @@ class ProtocolRequest:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     using_graphs: list[str] = field(default_factory=list)
+    using_named_graphs: list[str] = field(default_factory=list)
 
 
 def _collect(pairs: list[tuple[str, str]], into: ProtocolRequest) -> None:
@@ -78,8 +82,10 @@ def _collect(pairs: list[tuple[str, str]], into: ProtocolRequest) -> None:
             into.default_graphs.append(value)
         elif name == "named-graph-uri":
             into.named_graphs.append(value)
-        elif name in ("using-graph-uri", "using-named-graph-uri"):
+        elif name == "using-graph-uri":
             into.using_graphs.append(value)
+        elif name == "using-named-graph-uri":
+            into.using_named_graphs.append(value)
 
 
 async def _read(request: Request) -> ProtocolRequest:
@@ -89,8 +95,15 @@ async def _read(request: Request) -> ProtocolRequest:
         _collect(url_pairs, proto)
         if proto.update is not None:
             raise ApiError(400, "a SPARQL update must be sent with POST", field="update")
+        _check_dataset_parameters(proto)
         return proto
-    media = formats.media_type_of(request.headers.get("content-type"))
+    content_type = request.headers.get("content-type")
+    media = formats.media_type_of(content_type)
+    charset = _charset(content_type)
+    if charset not in (None, "utf-8", "utf8"):
+        raise ApiError(
+            415, f"the request body must be UTF-8, not {charset}", field="Content-Type", allowed=["charset=utf-8"]
+        )
     if media == FORM:
         body = await read_text_body(request)
         _collect(url_pairs, proto)
@@ -110,7 +123,35 @@ async def _read(request: Request) -> ProtocolRequest:
         )
     if proto.query is not None and proto.update is not None:
         raise ApiError(400, "give either a query or an update, not both", field="update")
+    _check_dataset_parameters(proto)
     return proto
+
+
+def _charset(content_type: str | None) -> str | None:
+    for part in (content_type or "").split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+def _check_dataset_parameters(proto: ProtocolRequest) -> None:
+    """Dataset parameters belong to one operation: the query's or the update's."""
+    if proto.update is not None and (proto.default_graphs or proto.named_graphs):
+        name = "default-graph-uri" if proto.default_graphs else "named-graph-uri"
+        raise ApiError(
+            400, f"{name} goes with a query; an update takes using-graph-uri and using-named-graph-uri", field=name
+        )
+    if proto.update is None and (proto.using_graphs or proto.using_named_graphs):
+        name = "using-graph-uri" if proto.using_graphs else "using-named-graph-uri"
+        raise ApiError(
+            400, f"{name} goes with an update; a query takes default-graph-uri and named-graph-uri", field=name
+        )
+
+
+def endpoint_base(request: Request) -> str:
+    """The base IRI of queries and updates sent to the endpoint: its URL."""
+    return str(request.url_for("sparql_query_get"))
 
 
 def _result_headers(truncated: bool, max_rows: int) -> dict[str, str]:
@@ -129,6 +170,7 @@ async def run_query(
     *,
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
+    base_iri: str | None = None,
 ) -> Response:
     """Run a query with the formats the client accepts (shared with ``/queries/{name}``)."""
     solutions = negotiate(accept, SOLUTION_FORMATS)
@@ -142,6 +184,7 @@ async def run_query(
         named_graphs=tuple(named_graphs or ()),
         solutions_format=solutions.key if solutions else None,
         graph_format=graph.key if graph else None,
+        base_iri=base_iri,
     )
     result = await run_in_threadpool(
         lambda: store.query(request, timeout=settings.query_timeout, max_rows=settings.max_rows)
@@ -184,11 +227,13 @@ async def _dispatch(request: Request, store: GraphStore, settings: Settings) -> 
     proto = await _read(request)
     if proto.update is not None:
         authorize_write(settings, request.headers.get("authorization"))
-        if proto.using_graphs:
-            raise ApiError(
-                400, "using-graph-uri and using-named-graph-uri are not supported; write USING in the update"
-            )
-        await run_in_threadpool(store.update, proto.update)
+        update = UpdateRequest(
+            proto.update,
+            using_graphs=tuple(proto.using_graphs),
+            using_named_graphs=tuple(proto.using_named_graphs),
+            base_iri=endpoint_base(request),
+        )
+        await run_in_threadpool(store.update, update)
         return Response(status_code=204)
     if proto.query is None:
         if request.method == "POST":
@@ -201,12 +246,15 @@ async def _dispatch(request: Request, store: GraphStore, settings: Settings) -> 
         proto.query,
         default_graphs=proto.default_graphs,
         named_graphs=proto.named_graphs,
+        base_iri=endpoint_base(request),
     )
 
 
 @router.get("/sparql", name="sparql_query_get", responses={200: PROTOCOL_DOC, **ERRORS_DOC})
 async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    """Query by GET (`query=`, `default-graph-uri=`, `named-graph-uri=`); without a query, the service description."""
+    """Query by GET (`query=`, `default-graph-uri=`, `named-graph-uri=`); without a query, the service description.
+
+    Relative IRIs in the query resolve against this endpoint's URL."""
     return await _dispatch(request, store, settings)
 
 
@@ -232,6 +280,8 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -
 async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Query or update by POST: form-encoded, or directly as `application/sparql-query` / `-update`.
 
-    Updates need `Authorization: Bearer <COPROKG_API_TOKEN>`.
+    Updates need `Authorization: Bearer <COPROKG_API_TOKEN>`; `using-graph-uri` and
+    `using-named-graph-uri` give an update's dataset (400 if the update has its own `USING` or
+    `WITH`). Relative IRIs resolve against this endpoint's URL.
     """
     return await _dispatch(request, store, settings)

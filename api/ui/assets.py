@@ -1,4 +1,5 @@
-"""The pages' own files: the stylesheet and script, the level colours from the ontology, the /ui redirect."""
+"""The pages' own files: the stylesheet and scripts, the level colours from the ontology, the vendored
+YASGUI, the /ui redirect."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse
 
 from api.ui.plots import level_colours
 from api.ui.render import SECURITY_HEADERS, STATIC_FILES
+from api.ui.vendor import YASGUI
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,6 +35,18 @@ async def static_file(name: str) -> Response:
     if entry is None:
         return PlainTextResponse("no such file", status_code=404)
     path, media_type = entry
+    return FileResponse(
+        path, media_type=media_type, headers={"Cache-Control": "public, max-age=300", **SECURITY_HEADERS}
+    )
+
+
+@router.get("/ui/static/vendor/yasgui/{name}", name="ui_yasgui_file")
+async def yasgui_file(name: str) -> Response:
+    """YASGUI's vendored bundle and stylesheet (``make install`` copies them from npm)."""
+    media_type = YASGUI.files.get(name)
+    path = YASGUI.directory / name
+    if media_type is None or not path.is_file():
+        return PlainTextResponse("no such file", status_code=404)
     return FileResponse(
         path, media_type=media_type, headers={"Cache-Control": "public, max-age=300", **SECURITY_HEADERS}
     )

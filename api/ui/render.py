@@ -31,6 +31,7 @@ STATIC_DIR = API_DIR / "static"
 STATIC_FILES: dict[str, tuple[Path, str]] = {
     "style.css": (STATIC_DIR / "style.css", "text/css"),
     "ui.js": (STATIC_DIR / "ui.js", "text/javascript"),
+    "sparql-init.js": (STATIC_DIR / "sparql-init.js", "text/javascript"),
     "ontology.css": (STYLESHEET_PATH, "text/css"),
 }
 NAV: tuple[tuple[str, str], ...] = (
@@ -159,10 +160,15 @@ def page(
     *,
     status: int = 200,
     section: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    """A rendered page with the site's security headers."""
+    """A rendered page with the site's security headers (or ``headers``, a page's own policy)."""
     return templates.TemplateResponse(
-        request, template, {"section": section, **context}, status_code=status, headers=SECURITY_HEADERS
+        request,
+        template,
+        {"section": section, **context},
+        status_code=status,
+        headers=dict(headers) if headers is not None else SECURITY_HEADERS,
     )
 
 

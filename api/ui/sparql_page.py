@@ -1,22 +1,38 @@
-"""The SPARQL editor (``/ui/sparql``): a form, a results table and downloads."""
+"""The SPARQL editor (``/ui/sparql``): YASGUI over the ``/sparql`` endpoint, and a form without
+JavaScript.
+
+With JavaScript, ``api/static/sparql-init.js`` starts YASGUI (vendored, ``api.ui.vendor``) with
+what ``/ui/sparql/yasgui.json`` gives it: the endpoint, the prefixes coprokg knows (preloaded in
+a new tab's query, offered when a prefix is typed, used to shorten IRIs in results), the
+ontology's classes and properties for completion, and the named queries, which the page's
+example links open in tabs of their own. Without JavaScript, or when YASGUI's files are not
+installed, the page is a form whose query runs on the server: a results table and downloads.
+"""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from rdflib import OWL, RDF, RDFS, URIRef
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, StoreDep
 from api.errors import ApiError
-from api.routes.sparql import run_query
+from api.routes.sparql import endpoint_base, run_query
 from api.ui.render import page, term_href
 from api.ui.result_tables import ResultTable, table_from_ntriples, table_from_sparql_json
+from api.ui.vendor import YASGUI, vendor_problem, with_csp
 from coprokg.errors import QueryError, QueryTimeout, StoreError
 from coprokg.named_queries import named_queries
+from coprokg.namespaces import CASE_BASE, CPK
+from coprokg.ontology import default_ontology
 from coprokg.settings import Settings
+from coprokg.sparql import known_prefixes
 from coprokg.store import GraphStore, QueryRequest
 
 router = APIRouter(include_in_schema=False)
@@ -30,10 +46,7 @@ DOWNLOADS: dict[str, tuple[str, str]] = {
     "turtle": ("text/turtle", "ttl"),
     "jsonld": ("application/ld+json", "jsonld"),
 }
-DEFAULT_QUERY = """PREFIX cpk: <https://w3id.org/coprokg/ontology#>
-PREFIX cpkr: <https://w3id.org/coprokg/record#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-
+DEFAULT_BODY = """
 # Cases with their power-transfer level
 SELECT ?case ?title ?level WHERE {
   ?case a cpk:Case ;
@@ -43,11 +56,30 @@ SELECT ?case ?title ?level WHERE {
 ORDER BY ?title
 LIMIT 25
 """
+CLASSES = (OWL.Class, RDFS.Class)
+PROPERTIES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+
+
+def default_query() -> str:
+    """A new query: every prefix coprokg knows declared, then an example to start from."""
+    prologue = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in known_prefixes().items())
+    return prologue + DEFAULT_BODY
+
+
+@lru_cache(maxsize=1)
+def ontology_terms() -> dict[str, list[str]]:
+    """The IRIs of the ontology's classes and properties, for the editor's completion."""
+    graph = default_ontology().graph
+
+    def of(kinds: tuple[URIRef, ...]) -> list[str]:
+        return sorted({str(s) for kind in kinds for s in graph.subjects(RDF.type, kind) if isinstance(s, URIRef)})
+
+    return {"classes": of(CLASSES), "properties": of(PROPERTIES)}
 
 
 # ---------------------------------------------------------------- SPARQL
-async def _query_table(store: GraphStore, settings: Settings, text: str) -> ResultTable:
-    request = QueryRequest(text=text, solutions_format="json", graph_format="ntriples")
+async def _query_table(store: GraphStore, settings: Settings, text: str, base_iri: str) -> ResultTable:
+    request = QueryRequest(text=text, solutions_format="json", graph_format="ntriples", base_iri=base_iri)
     limit = min(settings.max_rows, PAGE_ROWS)
     result = await run_in_threadpool(lambda: store.query(request, timeout=settings.query_timeout, max_rows=limit))
     if result.kind == "graph":
@@ -73,18 +105,22 @@ async def sparql_page(request: Request, store: StoreDep, settings: SettingsDep) 
     table = None
     if query.strip() and error is None:
         try:
-            table = await _query_table(store, settings, query)
+            table = await _query_table(store, settings, query, endpoint_base(request))
         except QueryTimeout as exc:
             error, status = {"message": exc.message, "line": None, "column": None}, 503
         except QueryError as exc:
             error, status = {"message": exc.message, "line": exc.line, "column": exc.column}, 400
         except StoreError:
             error, status = {"message": "the graph store failed; try again later", "line": None, "column": None}, 503
+    yasgui = vendor_problem(YASGUI) is None
+    nonce = secrets.token_urlsafe(18) if yasgui else None
     return page(
         request,
         "sparql.html",
         {
-            "query": query or DEFAULT_QUERY,
+            "query": query or default_query(),
+            "yasgui": yasgui,
+            "nonce": nonce,
             "ran": bool(query.strip()) and error is None,
             "table": table,
             "error": error,
@@ -95,7 +131,33 @@ async def sparql_page(request: Request, store: StoreDep, settings: SettingsDep) 
         },
         status=status,
         section="/ui/sparql",
+        headers=_yasgui_headers(nonce) if nonce else None,
     )
+
+
+def _yasgui_headers(nonce: str) -> dict[str, str]:
+    """The site's policy, plus what YASGUI needs: to send queries to this site (``connect-src``), and
+    the stylesheet its table's column resizer writes, allowed by this response's nonce only (the
+    start-up script gives it to every ``<style>`` element the page creates)."""
+    return {**with_csp({"connect-src": "'self'", "style-src": f"'nonce-{nonce}'"}), "Cache-Control": "no-store"}
+
+
+@router.get("/ui/sparql/yasgui.json", name="ui_sparql_config")
+async def yasgui_config(request: Request) -> JSONResponse:
+    """What the SPARQL page's YASGUI starts with: endpoint, prefixes, default query, terms, examples."""
+    examples = [
+        {"name": q.name, "title": q.title, "description": q.description, "query": q.text}
+        for q in named_queries().values()
+    ]
+    body = {
+        "endpoint": endpoint_base(request),
+        "prefixes": known_prefixes(),
+        "defaultQuery": default_query(),
+        "terms": ontology_terms(),
+        "examples": examples,
+        "pages": {str(CPK): "/ui/ontology#", CASE_BASE: "/ui/cases/"},  # where an IRI's page is here
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/ui/sparql/results.{kind}", name="ui_sparql_download")
@@ -107,6 +169,6 @@ async def sparql_download(kind: str, request: Request, store: StoreDep, settings
     if not query.strip():
         raise ApiError(400, "give the query to run as ?query=", field="query")
     accept, extension = DOWNLOADS[kind]
-    response = await run_query(store, settings, accept, query)
+    response = await run_query(store, settings, accept, query, base_iri=endpoint_base(request))
     response.headers["Content-Disposition"] = f'attachment; filename="coprokg-results.{extension}"'
     return response

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from coprokg.sparql import formats
+from coprokg.sparql.syntax import in_order
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -196,10 +197,13 @@ def render(
     solutions_format: str | None,
     graph_format: str | None,
     max_rows: int,
+    variable_order: Sequence[str] | None = None,
 ) -> RenderedResult:
     """Serialise a pyoxigraph result (solutions, boolean or triples), stopping after ``max_rows``.
 
-    Raises ``NotAcceptableResult`` when the result's kind has no format in the request.
+    ``variable_order`` puts the columns of a ``SELECT *`` in the order the query names its
+    variables (``syntax.select_star_order``); Oxigraph gives them sorted by name. Raises
+    ``NotAcceptableResult`` when the result's kind has no format in the request.
     """
     if isinstance(result, ox.QueryBoolean):
         if solutions_format is None:
@@ -210,9 +214,9 @@ def render(
         if solutions_format is None:
             raise NotAcceptableResult("solutions", [f.media_type for f in formats.SOLUTION_FORMATS])
         fmt = formats.ALL_FORMATS[solutions_format]
-        names = [v.value for v in result.variables]
+        names = in_order([v.value for v in result.variables], variable_order)
         solutions, truncated = _take(iter(result), max_rows)
-        rows = [[solution[i] for i in range(len(names))] for solution in solutions]
+        rows = [[solution[name] for name in names] for solution in solutions]
         body = write_solutions(names, rows, fmt.key)
         return RenderedResult("solutions", fmt.key, fmt.media_type, body, len(rows), truncated)
     if graph_format is None:

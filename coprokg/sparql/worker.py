@@ -7,14 +7,13 @@ answers one job at a time: open (or keep) the read-only store at the job's snaps
 the query, serialise at most ``max_rows`` rows, send the bytes back. The parent kills it when a
 query runs past its time limit — the only way to stop a pyoxigraph query, which has no timeout.
 
-This module imports only the standard library, pyoxigraph and the result writers, so a worker
-starts in a fraction of a second.
+This module imports only the standard library, pyoxigraph, the result writers and the SPARQL text
+helpers (``syntax``), so a worker starts in a fraction of a second.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from multiprocessing.connection import Connection
 from typing import Any
@@ -23,26 +22,17 @@ import pyoxigraph as ox
 
 from coprokg.sparql.results import NotAcceptableResult, render
 from coprokg.sparql.sandbox import deny_network
+from coprokg.sparql.syntax import select_star_order, syntax_message
 from coprokg.workers.pool import limit_memory
-
-_LOCATION = re.compile(r"^error at (\d+):(\d+): ?(.*)$", re.DOTALL)
-_MAX_MESSAGE = 300
 
 
 def syntax_error_reply(exc: SyntaxError) -> dict[str, Any]:
-    """A pyoxigraph ``SyntaxError`` as a reply: message, line and column (1-based)."""
-    text = str(exc.msg if exc.msg else exc)
-    line = column = None
-    match = _LOCATION.match(text)
-    if match:
-        line, column, text = int(match.group(1)), int(match.group(2)), match.group(3)
+    """A pyoxigraph ``SyntaxError`` as a reply: the parser's message as a sentence, line and column (1-based)."""
+    message, line, column = syntax_message(str(exc.msg if exc.msg else exc))
     location = getattr(exc, "location", None)
     if line is None and location:
         line, column = location[0].line + 1, location[0].column + 1
-    text = " ".join(text.split())
-    if len(text) > _MAX_MESSAGE:
-        text = text[:_MAX_MESSAGE].rsplit(",", 1)[0] + ", …"
-    return {"ok": False, "error": "syntax", "message": f"syntax error: {text}", "line": line, "column": column}
+    return {"ok": False, "error": "syntax", "message": message, "line": line, "column": column}
 
 
 class _Worker:
@@ -66,12 +56,13 @@ class _Worker:
         elif job["union"]:
             options["use_default_graph_as_union"] = True
         try:
-            result = store.query(job["query"], **options)
+            result = store.query(job["query"], base_iri=job.get("base_iri"), **options)
             rendered = render(
                 result,
                 solutions_format=job["solutions_format"],
                 graph_format=job["graph_format"],
                 max_rows=job["max_rows"],
+                variable_order=select_star_order(job["query"]),
             )
         except SyntaxError as exc:
             return syntax_error_reply(exc)

@@ -12,7 +12,7 @@ the default graph. ``open_store(settings)`` picks the backend.
 from __future__ import annotations
 
 from coprokg.settings import Settings
-from coprokg.store.base import CasePage, CaseSummary, GraphStore, QueryRequest
+from coprokg.store.base import CasePage, CaseSummary, GraphStore, QueryRequest, UpdateRequest
 from coprokg.store.embedded import EmbeddedStore
 from coprokg.store.finding import CaseQuery, CitizenRole, citizen_roles, domain_family
 from coprokg.store.records import CaseRecord, build_record, classification_graph, triples_to_graph
@@ -30,6 +30,7 @@ __all__ = [
     "QueryRequest",
     "RemoteStore",
     "TermUsage",
+    "UpdateRequest",
     "UsageKind",
     "UsedCase",
     "build_record",

@@ -20,7 +20,10 @@ import pyoxigraph as ox
 from coprokg.errors import NotAcceptable, QueryError, QueryRefused, StoreError
 from coprokg.namespaces import CASE_GRAPH_PREFIX, CPK, META_GRAPH, case_iri, parse_case_node
 from coprokg.ontology import default_ontology
+from coprokg.sparql.prefixes import known_prefixes
 from coprokg.sparql.results import RenderedResult
+from coprokg.sparql.safety import check_update
+from coprokg.sparql.syntax import Rewritten, explain_syntax_error, located, with_dataset
 from coprokg.store.finding import CaseQuery, case_query_sparql
 from coprokg.store.records import RECORD, CaseRecord, case_graph_iri, classification_graph
 from coprokg.store.usage import TermUsage, UsageKind, UsedCase, usage_sparql
@@ -47,6 +50,17 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
     solutions_format: str | None = "json"
     graph_format: str | None = "turtle"
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's URL)
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """A user's SPARQL update with the protocol's ``using-graph-uri`` / ``using-named-graph-uri``."""
+
+    text: str
+    using_graphs: tuple[str, ...] = ()
+    using_named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,9 +148,18 @@ class GraphStore(ABC):
     ) -> RenderedResult:
         """Run a user's query: SERVICE refused, union default graph, time limit, row cap."""
 
+    def update(self, request: UpdateRequest | str) -> None:
+        """Run a user's SPARQL update: LOAD and SERVICE refused, the protocol's dataset written into
+        it as ``USING`` clauses (``syntax.with_dataset``), relative IRIs resolved against the base."""
+        if isinstance(request, str):
+            request = UpdateRequest(request)
+        check_update(request.text)
+        rewritten = with_dataset(request.text, request.using_graphs, request.using_named_graphs)
+        self._run_update(rewritten, request.base_iri)
+
     @abstractmethod
-    def update(self, text: str) -> None:
-        """Run a user's SPARQL update (LOAD and SERVICE refused)."""
+    def _run_update(self, update: Rewritten, base_iri: str | None) -> None:
+        """Run a checked user update (``update.text``; errors name positions in ``update.original``)."""
 
     @abstractmethod
     def select(self, text: str) -> list[dict[str, Any]]:
@@ -387,12 +410,19 @@ class GraphStore(ABC):
         return int(rows[0]["n"].value) if rows else 0
 
 
-def reply_error(reply: dict[str, Any], *, field: str = "query") -> Exception:
-    """The exception for a failed query reply from a worker (or the remote backend)."""
+def syntax_error(text: str, message: str, line: int | None, column: int | None, *, field: str = "query") -> QueryError:
+    """A syntax error in the user's ``text`` as one sentence that leads with its line and column;
+    a prefix used without a declaration is named, with the declaration when coprokg knows it."""
+    message, line, column = explain_syntax_error(text, message, line, column, known_prefixes())
+    return QueryError(located(message, line, column), line=line, column=column, field=field)
+
+
+def reply_error(reply: dict[str, Any], *, text: str = "", field: str = "query") -> Exception:
+    """The exception for a failed reply from a query worker about the user's ``text``."""
     kind = reply.get("error")
     message = str(reply.get("message", "the query failed"))
     if kind == "syntax":
-        return QueryError(message, line=reply.get("line"), column=reply.get("column"), field=field)
+        return syntax_error(text, message, reply.get("line"), reply.get("column"), field=field)
     if kind == "not_acceptable":
         return NotAcceptable(message, allowed=reply.get("allowed") or [])
     if kind == "refused":

@@ -35,9 +35,9 @@ import pyoxigraph as ox
 from coprokg.errors import QueryError, StoreError, StoreInUse, StoreUnavailable
 from coprokg.namespaces import ONTOLOGY_GRAPH
 from coprokg.sparql.results import PREFIXES, RenderedResult
-from coprokg.sparql.safety import check_query, check_update
-from coprokg.sparql.worker import syntax_error_reply
-from coprokg.store.base import GraphStore, QueryRequest, reply_error, solution_rows
+from coprokg.sparql.safety import check_query
+from coprokg.sparql.syntax import Rewritten, syntax_message
+from coprokg.store.base import GraphStore, QueryRequest, reply_error, solution_rows, syntax_error
 from coprokg.workers.pool import QueryWorkerPool
 
 _DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
@@ -224,6 +224,7 @@ class EmbeddedStore(GraphStore):
             "solutions_format": request.solutions_format,
             "graph_format": request.graph_format,
             "max_rows": max_rows or self.max_rows,
+            "base_iri": request.base_iri,
         }
         pool = self.pool
         snapshot = self._acquire_snapshot()
@@ -232,7 +233,7 @@ class EmbeddedStore(GraphStore):
         finally:
             self._release_snapshot(snapshot)
         if not reply["ok"]:
-            raise reply_error(reply)
+            raise reply_error(reply, text=request.text)
         return RenderedResult(
             kind=reply["kind"],
             format_key=reply["format_key"],
@@ -242,15 +243,16 @@ class EmbeddedStore(GraphStore):
             truncated=reply["truncated"],
         )
 
-    def update(self, text: str) -> None:
-        check_update(text)
+    def _run_update(self, update: Rewritten, base_iri: str | None) -> None:
         self._before_write()
         with self._write_lock:
             try:
-                self.store.update(text)
+                self.store.update(update.text, base_iri=base_iri)
             except SyntaxError as exc:
-                reply = syntax_error_reply(exc)
-                raise QueryError(reply["message"], line=reply["line"], column=reply["column"], field="update") from None
+                message, line, column = syntax_message(str(exc.msg if exc.msg else exc))
+                if line is not None and column is not None:
+                    line, column = update.original_position(line, column)
+                raise syntax_error(update.original, message, line, column, field="update") from None
             except PermissionError:
                 raise QueryError("the update tried to reach the network", field="update") from None
             except OSError as exc:

@@ -30,10 +30,24 @@ import pyoxigraph as ox
 from coprokg.errors import NotAcceptable, QueryError, QueryTimeout, StoreError, StoreUnavailable
 from coprokg.sparql.results import PREFIXES, NotAcceptableResult, RenderedResult, render
 from coprokg.sparql.safety import check_query, check_update
-from coprokg.store.base import GraphStore, QueryRequest, solution_rows
+from coprokg.sparql.syntax import Rewritten, select_star_order
+from coprokg.store.base import GraphStore, QueryRequest, iri, solution_rows, syntax_error
 from coprokg.store.engines import N_TRIPLES, Engine, engine_for
 
 _MAX_ERROR_TEXT = 300
+
+
+def _with_base(text: str, base_iri: str | None) -> str:
+    """The text with the protocol's base IRI declared first (a ``BASE`` in the text resolves against it)."""
+    return f"BASE {iri(base_iri)}\n{text}" if base_iri else text
+
+
+def _explained(exc: QueryError, text: str) -> QueryError:
+    """The remote store's refusal, or what coprokg can say better: a prefix used without declaration."""
+    if exc.field not in ("query", "update"):
+        return exc
+    better = syntax_error(text, exc.message, None, None, field=exc.field)
+    return better if better.line is not None else exc
 
 
 class _Deadline(io.RawIOBase):
@@ -178,7 +192,7 @@ class RemoteStore(GraphStore):
     ) -> RenderedResult:
         check_query(request.text)
         form = self.engine.check(request.text, update=False)
-        data: dict[str, Any] = {"query": request.text}
+        data: dict[str, Any] = {"query": _with_base(request.text, request.base_iri)}
         if request.default_graphs:
             data["default-graph-uri"] = list(request.default_graphs)
         if request.named_graphs:
@@ -187,16 +201,22 @@ class RemoteStore(GraphStore):
             "solutions_format": request.solutions_format,
             "graph_format": request.graph_format,
             "max_rows": max_rows or self.max_rows,
+            "variable_order": select_star_order(request.text),
         }
         try:
             return self._run_query(data, timeout or self.query_timeout, self.engine.accept(form), options)
         except NotAcceptableResult as exc:
             raise NotAcceptable(str(exc), allowed=exc.allowed) from None
+        except QueryError as exc:
+            raise _explained(exc, request.text) from None
 
-    def update(self, text: str) -> None:
-        check_update(text)
-        self.engine.check(text, update=True)
-        self._post_update(text, field="update")
+    def _run_update(self, update: Rewritten, base_iri: str | None) -> None:
+        check_update(update.text)
+        self.engine.check(update.text, update=True)
+        try:
+            self._post_update(_with_base(update.text, base_iri), field="update")
+        except QueryError as exc:
+            raise _explained(exc, update.original) from None
 
     def _post_update(self, text: str, *, field: str) -> None:
         if not self.update_url:

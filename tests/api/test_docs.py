@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.routes import docs
+from api.ui import vendor
 
 pytest_plugins = ["apikit"]
 
-PAGES = {"/docs": docs.SWAGGER_UI, "/redoc": docs.REDOC}
+PAGES = {"/docs": vendor.SWAGGER_UI, "/redoc": vendor.REDOC}
 
 
 def _policy(header: str) -> dict[str, list[str]]:
@@ -57,37 +57,38 @@ def test_assets_are_an_allow_list(client: TestClient) -> None:
 
 
 def test_installed_versions_are_the_pinned_ones() -> None:
-    pinned = docs.pinned_versions()
-    assert pinned.keys() == {p.name for p in docs.PACKAGES}
+    pinned = vendor.pinned_versions()
+    assert pinned.keys() == {p.name for p in vendor.PACKAGES}
     assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in pinned.values())  # exact versions
     assert pinned["swagger-ui-dist"].startswith("5.") and pinned["redoc"].startswith("2.")
-    lock = json.loads((docs.MANIFEST.parent / "package-lock.json").read_text(encoding="utf-8"))
+    assert pinned["@zazuko/yasgui"].startswith("4.")
+    lock = json.loads((vendor.MANIFEST.parent / "package-lock.json").read_text(encoding="utf-8"))
     for name, version in pinned.items():
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
-        assert docs.vendor_problem(next(p for p in docs.PACKAGES if p.name == name)) is None
+        assert vendor.vendor_problem(next(p for p in vendor.PACKAGES if p.name == name)) is None
 
 
 @pytest.mark.parametrize("path", sorted(PAGES))
 def test_missing_files_give_a_page_that_says_how_to_fix(
     client: TestClient, path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(docs, "VENDOR_DIR", tmp_path / "vendor")
+    monkeypatch.setattr(vendor, "VENDOR_DIR", tmp_path / "vendor")
     page = client.get(path)
     assert page.status_code == 503
     assert page.headers["content-type"].startswith("text/html")
     assert "make install" in page.text and "/openapi.json" in page.text
-    assert f"{PAGES[path].name} {docs.pinned_versions()[PAGES[path].name]}" in page.text
+    assert f"{PAGES[path].name} {vendor.pinned_versions()[PAGES[path].name]}" in page.text
     assert "default-src 'none'" in page.headers["content-security-policy"]
 
 
 def test_files_of_another_version_are_not_served_as_the_docs(
     client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    vendor = tmp_path / "vendor"
-    shutil.copytree(docs.VENDOR_DIR, vendor)
-    manifest = vendor / "swagger-ui" / "package.json"
+    copy = tmp_path / "vendor"
+    shutil.copytree(vendor.VENDOR_DIR, copy)
+    manifest = copy / "swagger-ui" / "package.json"
     manifest.write_text(json.dumps({"name": "swagger-ui-dist", "version": "4.15.5"}), encoding="utf-8")
-    monkeypatch.setattr(docs, "VENDOR_DIR", vendor)
+    monkeypatch.setattr(vendor, "VENDOR_DIR", copy)
     page = client.get("/docs")
     assert page.status_code == 503
     assert "version 4.15.5" in page.text and "make install" in page.text

@@ -36,7 +36,11 @@ def test_load_export_query(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().out.splitlines() == ["level", "co-governance"]
 
     assert main(["query", "--store", store, "SELECT * WHERE { ?s ?p }"]) == 2
-    assert "<query>:1:" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("<query>:1:25: syntax error, expected")
+    assert main(["query", "--store", store, "SELECT ?c WHERE { ?c a cpk:Case }"]) == 2
+    assert capsys.readouterr().err == (
+        "<query>:1:24: the prefix 'cpk:' is not declared; add PREFIX cpk: <https://w3id.org/coprokg/ontology#>\n"
+    )
 
 
 def test_load_reports_a_bad_case_and_loads_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -26,7 +26,15 @@ from coprokg.named_queries import named_queries
 from coprokg.paths import cases_dir
 from coprokg.settings import Settings
 from coprokg.sparql.results import XSD_STRING
-from coprokg.store import EmbeddedStore, QueryRequest, RemoteStore, UsageKind, build_record, classification_graph
+from coprokg.store import (
+    EmbeddedStore,
+    QueryRequest,
+    RemoteStore,
+    UpdateRequest,
+    UsageKind,
+    build_record,
+    classification_graph,
+)
 from coprokg.store.loader import load_project
 
 pytest_plugins = ["storekit", "enginekit"]
@@ -292,3 +300,26 @@ def test_protocol_endpoint(api: TestClient) -> None:
     assert response.status_code == 400
     health = api.get("/healthz")
     assert health.status_code == 200 and health.json()["cases"] == len(CASES)
+
+
+def test_protocol_behaviour_matches_the_embedded_store(remote: RemoteStore) -> None:
+    """Base IRI, update datasets, SELECT * column order and the missing-prefix message, as in the embedded store."""
+    base = "http://coprokg.test/sparql"
+    graph, data = "http://example.org/remote/result", "http://example.org/remote/data"
+    remote.update(UpdateRequest(f"INSERT DATA {{ GRAPH <{data}> {{ <s> <p> 1 }} }}", base_iri=base))
+    found = remote.query(QueryRequest(f"SELECT * WHERE {{ GRAPH <{data}> {{ ?s ?p ?o }} }}", base_iri=base))
+    body = json.loads(found.body)
+    assert body["head"]["vars"] == ["s", "p", "o"]
+    assert body["results"]["bindings"][0]["s"]["value"] == "http://coprokg.test/s"
+    # using-graph-uri reaches the store as USING clauses, which it runs as it runs USING: oxigraph
+    # serve with --union-default-graph refuses them, with a message the user sees
+    copy = f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}"
+    if remote.engine.name == "oxigraph":
+        with pytest.raises(QueryError) as refused:
+            remote.update(UpdateRequest(copy, using_graphs=(data,)))
+        assert "USING" in refused.value.message
+    remote.update(f"DROP SILENT GRAPH <{data}>")
+    remote.update(f"DROP SILENT GRAPH <{graph}>")
+    with pytest.raises(QueryError) as err:
+        remote.query(QueryRequest("SELECT * WHERE { ?c a cpk:Case }"))
+    assert err.value.message.startswith("line 1, column 23: the prefix 'cpk:' is not declared; add PREFIX cpk:")

@@ -7,6 +7,7 @@ import doctest
 import io
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -16,9 +17,11 @@ from htmlkit import Element, duplicate_ids, parse, unlabelled_controls
 from rdflib import OWL, RDF, URIRef
 from support import TOKEN
 
+from api.ui import vendor
 from api.ui.ontology_docs import local_name
 from coprokg.named_queries import named_queries
 from coprokg.ontology import default_ontology
+from coprokg.sparql import known_prefixes
 from coprokg.store import domain_family
 
 pytest_plugins = ["uifixtures"]
@@ -358,7 +361,8 @@ def test_sparql_examples_ask_and_construct(ui_client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "status", "expected"),
     [
-        ("SELECT ?s WHERE { ?s ?p }", 400, r"line 1, column \d+"),
+        ("SELECT ?s WHERE { ?s ?p }", 400, r"^Error: line 1, column \d+: syntax error"),
+        ("SELECT ?s WHERE { ?s a cpk:Case }", 400, r"^Error: line 1, column 24: the prefix 'cpk:' is not declared"),
         ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 400, "SERVICE"),
     ],
 )
@@ -368,6 +372,67 @@ def test_sparql_errors_are_shown_at_the_editor(ui_client: TestClient, query: str
     assert editor.get("aria-invalid") == "true" and "err-query" in (editor.get("aria-describedby") or "")
     assert re.search(expected, doc.by_id("err-query").text())
     assert doc.by_id("f-query").text() == " ".join(query.split())  # the query stays in the editor to fix
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    directives = (part.strip().split() for part in header.split(";") if part.strip())
+    return {d[0]: d[1:] for d in directives}
+
+
+def test_sparql_page_starts_yasgui_from_vendored_files(ui_client: TestClient) -> None:
+    response = ui_client.get("/ui/sparql")
+    doc = html(response)
+    scripts = [el.get("src") for el in doc.find_all("script")]
+    # the start-up script before YASGUI's bundle: it gives YASGUI's style elements the nonce
+    assert scripts == ["/ui/static/ui.js", "/ui/static/sparql-init.js", "/ui/static/vendor/yasgui/yasgui.min.js"]
+    for src in [*scripts, "/ui/static/vendor/yasgui/yasgui.min.css"]:
+        assert ui_client.get(src or "").status_code == 200, src
+    host = doc.by_id("yasgui")
+    assert host.get("hidden") is not None and host.get("data-config") == "/ui/sparql/yasgui.json"
+    assert doc.by_id("sparql-form") is not None  # the form stays for browsers without JavaScript
+    policy = _policy(response.headers["content-security-policy"])
+    nonce = doc.find_all("script")[1].get("nonce")
+    assert nonce and policy["style-src"] == ["'self'", f"'nonce-{nonce}'"]
+    assert policy["script-src"] == ["'self'"] and policy["connect-src"] == ["'self'"]
+    assert not any("unsafe" in source for sources in policy.values() for source in sources)
+    assert nonce not in ui_client.get("/ui/sparql").headers["content-security-policy"]  # one per response
+    bundle = ui_client.get("/ui/static/vendor/yasgui/yasgui.min.js").text
+    for address in ("lov.linkeddata.es", "dbpedia.org/sparql", "query.wikidata.org"):
+        assert address not in bundle, address  # removed when vendored
+    assert ui_client.get("/ui/static/vendor/yasgui/package.json").status_code == 404  # an allow-list
+
+
+def test_sparql_page_configuration_comes_from_the_server(ui_client: TestClient) -> None:
+    config = ui_client.get("/ui/sparql/yasgui.json").json()
+    assert config["endpoint"] == "http://testserver/sparql"
+    prefixes = config["prefixes"]
+    assert prefixes == known_prefixes() and list(prefixes)[:2] == ["cpk", "cpkr"]
+    assert {"dcterms", "skos", "rdfs", "owl", "prov"} <= set(prefixes)
+    assert all(f"PREFIX {p}: <{ns}>" in config["defaultQuery"] for p, ns in prefixes.items())
+    assert [e["name"] for e in config["examples"]] == list(named_queries())
+    assert all(e["query"] == named_queries()[e["name"]].text for e in config["examples"])
+    assert "https://w3id.org/coprokg/ontology#CoGovernanceCase" in config["terms"]["classes"]
+    assert "https://w3id.org/coprokg/ontology#policyDomain" in config["terms"]["properties"]
+    # the default query runs as it is
+    answer = ui_client.post("/sparql", data={"query": config["defaultQuery"]})
+    assert answer.status_code == 200 and answer.json()["head"]["vars"] == ["case", "title", "level"]
+
+
+def test_sparql_page_without_yasgui_files_is_the_form(
+    ui_client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(vendor, "VENDOR_DIR", tmp_path / "vendor")
+    response = ui_client.get("/ui/sparql")
+    doc = html(response)
+    assert [el.get("src") for el in doc.find_all("script")] == ["/ui/static/ui.js"]
+    assert doc.find_all(id="yasgui") == [] and doc.by_id("sparql-form") is not None
+    assert "connect-src" not in response.headers["content-security-policy"]
+
+
+def test_sparql_form_resolves_relative_iris_and_orders_select_star(ui_client: TestClient) -> None:
+    doc = html(ui_client.get("/ui/sparql", params={"query": "SELECT * WHERE { BIND(<case> AS ?z) BIND(1 AS ?a) }"}))
+    assert [th.text() for th in doc.find("thead").find_all("th")] == ["z", "a"]  # as the query names them
+    assert doc.find("tbody").find("a", href="http://testserver/case") is not None  # against the endpoint
 
 
 # ---------------------------------------------------------------- ontology, plots, static files
