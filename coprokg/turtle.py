@@ -35,6 +35,7 @@ __all__ = [
     "is_normalized",
     "normalize_file",
     "parse_turtle",
+    "turtle_prefixes",
     "turtle_triples",
 ]
 
@@ -153,6 +154,18 @@ def turtle_triples(path: Path, *, error: type[OntologyError] = OntologyError) ->
         return [q.triple for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())]
     except SyntaxError as exc:
         raise _ox_syntax_error(path, exc, error) from None
+
+
+def turtle_prefixes(path: Path, *, error: type[OntologyError] = OntologyError) -> dict[str, str]:
+    """The prefixes a Turtle file of the project declares (anywhere in it); errors as ``parse_turtle``."""
+    text = _read_text(path, error)
+    try:
+        parser = ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        for _quad in parser:  # a declaration may come late in the file
+            pass
+    except SyntaxError as exc:
+        raise _ox_syntax_error(path, exc, error) from None
+    return dict(parser.prefixes)
 
 
 class _Writer:

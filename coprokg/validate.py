@@ -7,11 +7,13 @@ line and column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+import pyshacl.constraints.constraint_component as _shacl_component
 from pydantic import BaseModel, Field
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
@@ -24,6 +26,31 @@ from coprokg.namespaces import CPK, parse_case_node
 from coprokg.ontology import Ontology, default_ontology
 from coprokg.paths import shapes_dir
 from coprokg.turtle import parse_turtle
+
+
+class _LiteralSubstitution:
+    """``re`` for pySHACL's message formatting, with the replacement taken as text.
+
+    pySHACL fills ``{?var}`` in the messages of SHACL-SPARQL constraints with ``re.sub(pattern,
+    str(value), message)``, which reads backslashes in the value as escapes: a case whose actor is
+    labelled, say, ``Residents \\A`` made validation fail with ``re.error``. Its module gets this
+    object instead of ``re``, so a value is inserted exactly as it is.
+    """
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(re, name)
+
+    @staticmethod
+    def sub(
+        pattern: str, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0, flags: int = 0
+    ) -> str:
+        if isinstance(repl, str):
+            text = repl
+            return re.sub(pattern, lambda _match: text, string, count=count, flags=flags)
+        return re.sub(pattern, repl, string, count=count, flags=flags)
+
+
+_shacl_component.re = _LiteralSubstitution()  # type: ignore[attr-defined,assignment]
 
 __all__ = [
     "CASE_SHAPE_FILES",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import pyoxigraph as ox
-
+from coprokg.errors import OntologyError
 from coprokg.paths import ontology_path
 from coprokg.sparql.results import PREFIXES
+from coprokg.turtle import turtle_prefixes
 
 
 @lru_cache(maxsize=1)
@@ -22,13 +22,9 @@ def known_prefixes() -> dict[str, str]:
     >>> list(prefixes)[:2], prefixes["prov"]
     (['cpk', 'cpkr'], 'http://www.w3.org/ns/prov#')
     """
-    declared: dict[str, str] = {}
     try:
-        parser = ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
-        for _quad in parser:  # a Turtle file may declare a prefix anywhere
-            pass
-        declared = dict(parser.prefixes)
-    except (OSError, SyntaxError):
+        declared = turtle_prefixes(ontology_path())
+    except OntologyError:
         declared = {}
     merged = {**declared, **PREFIXES}
     own = [p for p in ("cpk", "cpkr") if p in merged]

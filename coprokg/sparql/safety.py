@@ -267,13 +267,13 @@ def _check_standard(text: str, update: bool) -> StandardInfo:
     _declarations(tree, prefixes, bases)
     missing = _undeclared(tree, prefixes)
     if missing is not None:
+        from coprokg.sparql.prefixes import known_prefixes
+        from coprokg.sparql.syntax import explain_syntax_error, located
+
         line, column = _position(plain, f"{missing}:".casefold())
-        raise QueryError(
-            f"the prefix {missing}: is not declared; declare it with PREFIX {missing}: <…>",
-            line=line,
-            column=column,
-            field=field,
-        )
+        # the same sentence as a syntax error from the store itself (coprokg.store.base.syntax_error)
+        message, line, column = explain_syntax_error(text, "undeclared prefix", line, column, known_prefixes())
+        raise QueryError(located(message, line, column), line=line, column=column, field=field)
     for value, called in _iris(tree, prefixes, bases):
         folded = value.casefold()
         if folded.startswith(ENGINE_SCHEMES):

@@ -123,3 +123,14 @@ def test_every_error_of_a_file_is_reported_at_once(tmp_path: Path, capsys: pytes
     assert main(["validate", str(path)]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 4 and all(line.startswith(f"{path}:") for line in lines)
+
+
+def test_backslashes_in_texts_reach_messages_as_written() -> None:
+    """pySHACL fills risk messages with re.sub; a label with backslashes once made validation crash."""
+    from coprokg.validate import validate_case
+
+    data = _case()
+    data["actors"][0]["label"] = r"Residents \A \1 \g<0>"
+    report = validate_case(case_from_dict(data))
+    messages = [r.message for r in report.results if r"Residents \A \1 \g<0>" in r.message]
+    assert messages, [r.message for r in report.results]

@@ -133,7 +133,7 @@ def test_only_standard_sparql_updates_reach_the_server(server: Any, listener: An
 def test_an_update_sent_as_a_query_is_refused(virtuoso: RemoteStore) -> None:
     with pytest.raises(QueryError, match=r"not standard SPARQL 1\.1 Query"):
         virtuoso.query(QueryRequest(f"INSERT DATA {{ GRAPH <{SCRATCH}> {{ <https://e.org/a> <https://e.org/b> 1 }} }}"))
-    with pytest.raises(QueryError, match="prefix rdf: is not declared"):
+    with pytest.raises(QueryError, match="the prefix 'rdf:' is not declared; add PREFIX rdf:"):
         virtuoso.query(QueryRequest("SELECT * WHERE { ?s rdf:type ?o }"))
     with pytest.raises(QueryRefused, match="extension function"):
         virtuoso.query(QueryRequest("SELECT (<https://example.org/f>(1) AS ?x) {}"))
