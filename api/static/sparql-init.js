@@ -71,6 +71,109 @@
     };
   }
 
+  /* A "Chart" view of SELECT results: a bar for each row, its length the first column whose every
+     value is a number, its label the other columns. Drawn as SVG elements (no inline style, no
+     library, nothing fetched), up to 60 bars; hidden when no column is numeric. */
+  var SVG = "http://www.w3.org/2000/svg";
+  var MAX_BARS = 60;
+
+  function svgElement(name, attributes, text) {
+    var element = document.createElementNS(SVG, name);
+    Object.keys(attributes).forEach(function (key) {
+      element.setAttribute(key, String(attributes[key]));
+    });
+    if (text !== undefined) {
+      element.textContent = text;
+    }
+    return element;
+  }
+
+  function chartData(results) {
+    if (!results || !results.getVariables || !results.getBindings) {
+      return null;
+    }
+    var variables = results.getVariables() || [];
+    var rows = results.getBindings() || [];
+    if (!variables.length || !rows.length) {
+      return null;
+    }
+    var numeric = variables.filter(function (name) {
+      return rows.every(function (row) {
+        return row[name] && row[name].type !== "uri" && row[name].value !== "" && isFinite(Number(row[name].value));
+      });
+    });
+    if (!numeric.length) {
+      return null;
+    }
+    var value = numeric[0];
+    var labels = variables.filter(function (name) {
+      return name !== value;
+    });
+    return {
+      value: value,
+      labels: labels,
+      bars: rows.slice(0, MAX_BARS).map(function (row) {
+        var label = labels
+          .map(function (name) {
+            return row[name] ? row[name].value.replace(/^.*[#/]/, "") : "";
+          })
+          .filter(Boolean)
+          .join(" · ");
+        return { label: label || "(row)", value: Number(row[value].value) };
+      }),
+      total: rows.length,
+    };
+  }
+
+  function ChartPlugin(yasr) {
+    this.yasr = yasr;
+    this.priority = 5;
+    this.label = "Chart";
+  }
+  ChartPlugin.prototype.canHandleResults = function () {
+    return chartData(this.yasr.results) !== null;
+  };
+  ChartPlugin.prototype.getIcon = function () {
+    var icon = document.createElement("span");
+    icon.className = "chart-icon";
+    icon.textContent = "▤";
+    return icon;
+  };
+  ChartPlugin.prototype.draw = function () {
+    var data = chartData(this.yasr.results);
+    var figure = document.createElement("figure");
+    figure.className = "results-chart";
+    if (!data) {
+      figure.textContent = "No column of these results is numeric: nothing to chart.";
+      this.yasr.resultsEl.appendChild(figure);
+      return;
+    }
+    var labelWidth = 330, plotWidth = 400, row = 24, top = 8;
+    var height = top * 2 + data.bars.length * row;
+    var largest = Math.max.apply(null, data.bars.map(function (bar) { return Math.abs(bar.value); })) || 1;
+    var svg = svgElement("svg", {
+      viewBox: "0 0 " + (labelWidth + plotWidth + 60) + " " + height,
+      width: labelWidth + plotWidth + 60,
+      height: height,
+      role: "img",
+      "aria-label": "Bar chart of " + data.value + " by " + (data.labels.join(", ") || "row"),
+    });
+    data.bars.forEach(function (bar, index) {
+      var y = top + index * row;
+      var length = Math.max(1, Math.round((Math.abs(bar.value) / largest) * plotWidth));
+      svg.appendChild(svgElement("text", { x: labelWidth - 8, y: y + 16, "text-anchor": "end", "font-size": 13 },
+        bar.label.length > 42 ? bar.label.slice(0, 41) + "…" : bar.label));
+      svg.appendChild(svgElement("rect", { x: labelWidth, y: y + 4, width: length, height: row - 8, fill: "#2171b5" }));
+      svg.appendChild(svgElement("text", { x: labelWidth + length + 6, y: y + 16, "font-size": 13 }, String(bar.value)));
+    });
+    figure.appendChild(svg);
+    var caption = document.createElement("figcaption");
+    caption.textContent = data.value + " by " + (data.labels.join(", ") || "row") +
+      (data.total > data.bars.length ? " (the first " + data.bars.length + " of " + data.total + " rows)" : "");
+    figure.appendChild(caption);
+    this.yasr.resultsEl.appendChild(figure);
+  };
+
   function start(host, config) {
     var endpoint = new URL(config.endpoint, window.location.href).href;
     var Yasqe = window.Yasgui.Yasqe;
@@ -84,6 +187,7 @@
     Yasqe.defaults.editorHeight = "28rem"; // the preloaded prefixes and the query below them (a tab's own height wins)
 
     var yasgui;
+    window.Yasgui.Yasr.registerPlugin("chart", ChartPlugin);
     window.Yasgui.Yasr.defaults.errorRenderers = [errorRenderer(function () {
       return yasgui;
     })];
@@ -107,7 +211,7 @@
           return tab;
         },
         yasqe: { value: config.defaultQuery },
-        yasr: { prefixes: config.prefixes, defaultPlugin: "table" },
+        yasr: { prefixes: config.prefixes, defaultPlugin: "table", pluginOrder: ["table", "chart", "response"] },
       });
     } catch (error) {
       host.hidden = true;

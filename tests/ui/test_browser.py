@@ -311,6 +311,19 @@ def test_sparql_page_is_yasgui(visit: Visit, live_app: LiveServer) -> None:
     assert descending == sorted(descending, key=str.casefold, reverse=True) and descending[0] != ascending[0]
     visit.shot("sparql-yasgui-sorted", full_page=False)
 
+    # a chart of the same results: a bar per row, as long as the numeric column says
+    page.locator(".yasr_btnGroup button.select_chart:visible").click()
+    chart = page.locator(".yasr figure.results-chart:visible")
+    expect(chart).to_be_visible()
+    expect(chart.locator("svg rect")).to_have_count(min(total, 60))
+    expect(chart.locator("figcaption")).to_contain_text("cases by domain, country, level")
+    widths = [
+        float(w or 0) for w in chart.locator("svg rect").evaluate_all("els => els.map(e => e.getAttribute('width'))")
+    ]
+    counts = [int(b["cases"]["value"]) for b in answer["results"]["bindings"]][: len(widths)]
+    assert max(widths) == widths[counts.index(max(counts))]  # the longest bar is the largest count
+    visit.shot("sparql-yasgui-chart", full_page=False)
+
 
 def test_sparql_yasgui_completes_prefixes_and_explains_errors(visit: Visit) -> None:
     page = visit.page
