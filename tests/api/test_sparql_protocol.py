@@ -460,3 +460,49 @@ def test_a_syntax_error_is_one_readable_sentence(client: TestClient) -> None:
     assert shifted.status_code == 400
     assert (shifted.json()["line"], shifted.json()["column"]) == (plain["line"], plain["column"]) == (2, 22)
     assert shifted.json()["message"] == plain["message"]
+
+
+# Every case of the W3C SPARQL 1.1 Protocol test suite (rdf-tests, sparql/sparql11/protocol,
+# manifest.ttl: 34 entries) and the test of this module that makes its request and checks its answer.
+W3C_PROTOCOL_CASES = {
+    "query_post_form": "test_get_post_form_and_post_direct_agree",
+    "query_dataset_default_graphs_get": "test_query_dataset_by_parameters",
+    "query_dataset_default_graphs_post": "test_query_dataset_by_parameters",
+    "query_dataset_named_graphs_post": "test_query_dataset_by_parameters",
+    "query_dataset_named_graphs_get": "test_query_dataset_by_parameters",
+    "query_dataset_full": "test_query_dataset_by_parameters",
+    "query_multiple_dataset": "test_query_dataset_by_parameters",
+    "query_get": "test_get_post_form_and_post_direct_agree",
+    "query_content_type_select": "test_content_type_fits_the_query",
+    "query_content_type_ask": "test_content_type_fits_the_query",
+    "query_content_type_describe": "test_content_type_fits_the_query",
+    "query_content_type_construct": "test_content_type_fits_the_query",
+    "update_dataset_default_graph": "test_update_dataset_by_parameters",
+    "update_dataset_default_graphs": "test_update_dataset_by_parameters",
+    "update_dataset_named_graphs": "test_update_dataset_by_parameters",
+    "update_dataset_full": "test_update_dataset_by_parameters",
+    "update_post_form": "test_update_dataset_by_parameters",
+    "update_post_direct": "test_update_dataset_by_parameters",
+    "update_base_uri": "test_relative_iris_resolve_against_the_endpoint",
+    "query_post_direct": "test_direct_post_of_an_empty_ask",
+    "bad_query_method": "test_requests_the_protocol_refuses",
+    "bad_multiple_queries": "test_requests_the_protocol_refuses",
+    "bad_query_wrong_media_type": "test_requests_the_protocol_refuses",
+    "bad_query_missing_form_type": "test_requests_the_protocol_refuses",
+    "bad_query_missing_direct_type": "test_requests_the_protocol_refuses",
+    "bad_query_non_utf8": "test_requests_the_protocol_refuses",
+    "bad_query_syntax": "test_requests_the_protocol_refuses",
+    "bad_update_get": "test_requests_the_protocol_refuses",
+    "bad_multiple_updates": "test_requests_the_protocol_refuses",
+    "bad_update_wrong_media_type": "test_requests_the_protocol_refuses",
+    "bad_update_missing_form_type": "test_requests_the_protocol_refuses",
+    "bad_update_non_utf8": "test_requests_the_protocol_refuses",
+    "bad_update_syntax": "test_requests_the_protocol_refuses",
+    "bad_update_dataset_conflict": "test_update_dataset_parameters_and_its_own_clause_conflict",
+}
+
+
+def test_every_w3c_protocol_case_has_its_test() -> None:
+    assert len(W3C_PROTOCOL_CASES) == 34
+    missing = sorted({name for name in W3C_PROTOCOL_CASES.values() if not callable(globals().get(name))})
+    assert missing == []
