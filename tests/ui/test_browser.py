@@ -400,6 +400,8 @@ def test_plots_page(visit: Visit) -> None:
 def test_keyboard_skip_link(visit: Visit) -> None:
     page = visit.page
     page.goto("/ui/sparql")
+    # once the editor has started (it writes the page's address as it does, which would race the key)
+    expect(page.locator(".yasgui .CodeMirror")).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.keyboard.press("Enter")
