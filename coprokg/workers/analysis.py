@@ -2,7 +2,7 @@
 
 The service never validates or classifies a case in its own process: a large or pathological case
 could keep a thread busy for minutes and threads cannot be stopped. ``AnalysisPool`` sends the
-request body to a worker process (``python -m coprokg.workers.analysis FD MEMORY_MB``) that has the
+request body to a worker process (``python -m coprokg.workers.analysis_worker FD MEMORY_MB``) that has the
 ontology, the compiled classifier and the shapes loaded, and kills it when the budget
 (``COPROKG_ANALYSIS_TIMEOUT``) runs out or the client goes away. Errors come back as the library's
 own exceptions (``coprokg.errors.error_from_wire``), so the API maps them as it always has.
@@ -124,7 +124,7 @@ class AnalysisPool(WorkerPool):
     timeout_error = WorkTimeout
 
     def __init__(self, size: int, *, memory_mb: int = 0, limits: CaseLimits = DEFAULT_LIMITS) -> None:
-        super().__init__(size, module="coprokg.workers.analysis", memory_mb=memory_mb)
+        super().__init__(size, module="coprokg.workers.analysis_worker", memory_mb=memory_mb)
         self.limits = limits
 
     def _timeout_message(self, timeout: float) -> str:
