@@ -276,41 +276,27 @@ def owlapi_classpath() -> list[Path]:
 # ---------------------------------------------------------------- build
 
 
-def build_profile_checker(build_dir: Path) -> Path:
-    """Compiles ProfileCheck.java into ``build_dir``; returns the ``ProfileCheck.class`` path.
+def compile_java(source: Path, build_dir: Path) -> Path:
+    """Compiles ``source`` (a program against the OWL API) into ``build_dir``; returns its main class file.
 
     Nothing is done if that class file is newer than the source. Classes are
     compiled into a private folder and moved in, the main class last, so
     concurrent builds never expose a half-written set.
     """
-    class_file = build_dir / f"{_MAIN_CLASS}.class"
-    if not _SOURCE.is_file():
-        raise OwlApiUnavailable(f"Java source missing: {_SOURCE}")
-    if class_file.is_file() and class_file.stat().st_mtime > _SOURCE.stat().st_mtime:
+    class_file = build_dir / f"{source.stem}.class"
+    if not source.is_file():
+        raise OwlApiUnavailable(f"Java source missing: {source}")
+    if class_file.is_file() and class_file.stat().st_mtime > source.stat().st_mtime:
         return class_file
     javac = _tool("javac")
     classpath = os.pathsep.join(str(j) for j in _jars(COMPILE_JARS))
     build_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".javac-", dir=build_dir))
     try:
-        result = subprocess.run(
-            [
-                javac,
-                "-encoding",
-                "UTF-8",
-                "-nowarn",
-                "-cp",
-                classpath,
-                "-d",
-                str(staging),
-                str(_SOURCE),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        command = [javac, "-encoding", "UTF-8", "-nowarn", "-cp", classpath, "-d", str(staging), str(source)]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise OwlApiError(f"javac failed on {_SOURCE}: {_tail(result.stderr or result.stdout)}")
+            raise OwlApiError(f"javac failed on {source}: {_tail(result.stderr or result.stdout)}")
         compiled = sorted(staging.glob("*.class"), key=lambda p: p.name == class_file.name)
         for produced in compiled:
             os.replace(produced, build_dir / produced.name)
@@ -319,6 +305,11 @@ def build_profile_checker(build_dir: Path) -> Path:
     if not class_file.is_file():
         raise OwlApiError(f"javac produced no {class_file.name} in {build_dir}")
     return class_file
+
+
+def build_profile_checker(build_dir: Path) -> Path:
+    """Compiles ProfileCheck.java into ``build_dir``; returns the ``ProfileCheck.class`` path."""
+    return compile_java(_SOURCE, build_dir)
 
 
 # ---------------------------------------------------------------- check

@@ -10,22 +10,18 @@ tests use it to check that an unedited save normalises back to the committed fil
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from coprokg.quality.owlapi import (
     _JVM_OPTIONS,
-    COMPILE_JARS,
     OntologyLoadError,
     OwlApiError,
-    OwlApiUnavailable,
-    _jars,
     _tail,
     _tool,
+    compile_java,
     default_build_dir,
     owlapi_classpath,
 )
@@ -65,28 +61,7 @@ Edit = AddComment | AddSubClassOf
 
 def build_round_trip(build_dir: Path) -> Path:
     """Compiles RoundTrip.java into ``build_dir`` unless its class is newer; returns the class file."""
-    class_file = build_dir / f"{_MAIN_CLASS}.class"
-    if not _SOURCE.is_file():
-        raise OwlApiUnavailable(f"Java source missing: {_SOURCE}")
-    if class_file.is_file() and class_file.stat().st_mtime > _SOURCE.stat().st_mtime:
-        return class_file
-    javac = _tool("javac")
-    classpath = os.pathsep.join(str(j) for j in _jars(COMPILE_JARS))
-    build_dir.mkdir(parents=True, exist_ok=True)
-    # Compiled into a private folder and moved in, so a concurrent build never sees half a class.
-    staging = Path(tempfile.mkdtemp(prefix=".javac-", dir=build_dir))
-    try:
-        command = [javac, "-encoding", "UTF-8", "-nowarn", "-cp", classpath, "-d", str(staging), str(_SOURCE)]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise OwlApiError(f"javac failed on {_SOURCE}: {_tail(result.stderr or result.stdout)}")
-        for produced in sorted(staging.glob("*.class"), key=lambda p: p.name == class_file.name):
-            os.replace(produced, build_dir / produced.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    if not class_file.is_file():
-        raise OwlApiError(f"javac produced no {class_file.name} in {build_dir}")
-    return class_file
+    return compile_java(_SOURCE, build_dir)
 
 
 def owlapi_save_as_turtle(

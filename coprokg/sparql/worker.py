@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from coprokg.sparql.results import NotAcceptableResult, render
 from coprokg.sparql.sandbox import deny_network
 from coprokg.sparql.syntax import select_star_order, syntax_message
-from coprokg.workers.pool import limit_memory
+from coprokg.workers.pool import limit_memory, serve
 
 
 def syntax_error_reply(exc: SyntaxError) -> dict[str, Any]:
@@ -95,20 +95,14 @@ def main(argv: list[str]) -> int:
     sandboxed = deny_network()
     conn.send({"ready": True, "pid": os.getpid(), "sandboxed": sandboxed})
     worker = _Worker()
-    while True:
+
+    def handle(job: dict[str, Any]) -> dict[str, Any]:
         try:
-            job = conn.recv()
-        except EOFError:
-            return 0
-        if job is None:
-            return 0
-        try:
-            reply = worker.run(job)
+            return worker.run(job)
         except OSError as exc:  # the snapshot could not be opened
-            reply = {"ok": False, "error": "store", "message": f"{type(exc).__name__}: {exc}"}
-        except MemoryError:
-            reply = {"ok": False, "error": "memory", "message": "out of memory"}
-        conn.send(reply)
+            return {"ok": False, "error": "store", "message": f"{type(exc).__name__}: {exc}"}
+
+    return serve(conn, handle)
 
 
 if __name__ == "__main__":

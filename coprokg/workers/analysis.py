@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from coprokg.cases.limits import DEFAULT_LIMITS, CaseLimits
 from coprokg.errors import CaseFormatError, CoprokgError, WorkTimeout, error_from_wire, error_to_wire
-from coprokg.workers.pool import WorkerPool, limit_memory
+from coprokg.workers.pool import WorkerPool, limit_memory, serve
 
 if TYPE_CHECKING:
     from coprokg.cases.load import LoadedCase
@@ -102,18 +102,7 @@ def main(argv: list[str]) -> int:
         conn.send({"ready": False, "message": f"{type(exc).__name__}: {exc}"})
         return 1
     conn.send({"ready": True, "sandboxed": False})
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return 0
-        if job is None:
-            return 0
-        try:
-            reply = run_job(job)
-        except MemoryError:
-            reply = {"ok": False, "error": "memory"}
-        conn.send(reply)
+    return serve(conn, run_job)
 
 
 # ---------------------------------------------------------------- in the service

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -33,6 +34,26 @@ from coprokg.errors import CoprokgError, MemoryLimitExceeded, QueryTimeout, Stor
 
 START_TIMEOUT = 60.0
 POLL_INTERVAL = 0.05
+
+
+def serve(conn: Connection, handle: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    """A worker's loop: answer each job on ``conn`` with ``handle(job)`` until the pool says stop.
+
+    A job that runs out of the heap bound (Python's ``MemoryError``) is answered
+    ``{"ok": False, "error": "memory"}``, which the pool reports as ``MemoryLimitExceeded``.
+    """
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return 0
+        if job is None:
+            return 0
+        try:
+            reply = handle(job)
+        except MemoryError:
+            reply = {"ok": False, "error": "memory", "message": "out of memory"}
+        conn.send(reply)
 
 
 def limit_memory(megabytes: int) -> bool:
