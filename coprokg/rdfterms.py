@@ -3,6 +3,7 @@ Oxigraph for storage, parsing with positions and fast queries)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -11,14 +12,19 @@ from rdflib import BNode, Literal, URIRef
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+@lru_cache(maxsize=1 << 16)
+def _named_node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
 def to_ox_term(term: Any) -> Any:
-    """An rdflib term as a pyoxigraph term.
+    """An rdflib term as a pyoxigraph term (IRIs are remembered: most repeat from case to case).
 
     >>> to_ox_term(Literal("x", lang="en"))
     <Literal value=x language=en>
     """
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return _named_node(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if isinstance(term, Literal):

@@ -7,17 +7,21 @@ line and column.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal as Choice
 
+import pyoxigraph as ox
 import pyshacl.constraints.constraint_component as _shacl_component
 from pydantic import BaseModel, Field
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH
+from rdflib.term import Node
 
 from coprokg.cases.load import LoadedCase
 from coprokg.errors import OntologyError
@@ -25,7 +29,11 @@ from coprokg.fields import property_path
 from coprokg.namespaces import CPK, parse_case_node
 from coprokg.ontology import Ontology, default_ontology
 from coprokg.paths import shapes_dir
+from coprokg.rdfterms import to_ox_term
+from coprokg.shacl import CaseIndex, CompiledShapes, UnsupportedShape, compile_shapes
 from coprokg.turtle import parse_turtle
+
+log = logging.getLogger(__name__)
 
 
 class _LiteralSubstitution:
@@ -55,9 +63,12 @@ _shacl_component.re = _LiteralSubstitution()  # type: ignore[attr-defined,assign
 __all__ = [
     "CASE_SHAPE_FILES",
     "Severity",
+    "ValidationEngine",
     "ValidationReport",
     "ValidationResult",
+    "digest_index",
     "field_of",
+    "located_result",
     "validate_case",
     "vocabulary_digest",
 ]
@@ -104,8 +115,18 @@ class ValidationReport(BaseModel):
         return [r for r in self.results if r.severity is Severity.WARNING]
 
 
-@lru_cache(maxsize=4)
+def _stamp(directory: Path, files: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """When and how big each shapes file is: an edited file is read again."""
+    stats = [(directory / name).stat() for name in files]
+    return tuple((s.st_mtime_ns, s.st_size) for s in stats)
+
+
 def _shapes(directory: Path, files: tuple[str, ...]) -> Graph:
+    return _shapes_at(directory, files, _stamp(directory, files))
+
+
+@lru_cache(maxsize=4)
+def _shapes_at(directory: Path, files: tuple[str, ...], stamp: tuple[tuple[int, int], ...]) -> Graph:
     graph = Graph()
     for name in files:
         part = parse_turtle(directory / name)
@@ -167,13 +188,51 @@ def field_of(node: str, path: URIRef | None, actor_ids: Sequence[str] = ()) -> s
     return property_path(parse_case_node(node), path, actor_ids)
 
 
+ValidationEngine = Choice["compiled", "pyshacl"]
+
+
+def _compiled(directory: Path, files: tuple[str, ...]) -> CompiledShapes | None:
+    return _compiled_at(directory, files, _stamp(directory, files))
+
+
+@lru_cache(maxsize=4)
+def _compiled_at(directory: Path, files: tuple[str, ...], stamp: tuple[tuple[int, int], ...]) -> CompiledShapes | None:
+    return _compile_or_none(_shapes_at(directory, files, stamp))
+
+
+def _compile_or_none(shapes: Graph) -> CompiledShapes | None:
+    try:
+        return compile_shapes(shapes)
+    except UnsupportedShape as exc:
+        log.warning("validating with pySHACL, which is slower: %s", exc)
+        return None
+
+
+def digest_index(ontology: Ontology) -> tuple[CaseIndex, list[ox.Quad]]:
+    """The vocabulary digest as the compiled validator's background: an index and Oxigraph quads."""
+    cached: tuple[CaseIndex, list[ox.Quad]] | None = getattr(ontology, "_shacl_digest_index", None)
+    if cached is None:
+        digest = vocabulary_digest(ontology)
+        cached = (
+            CaseIndex(digest),
+            [ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in digest],
+        )
+        ontology._shacl_digest_index = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def validate_case(
     loaded: LoadedCase,
     *,
     ontology: Ontology | None = None,
     shapes: Graph | None = None,
+    engine: ValidationEngine | None = None,
 ) -> ValidationReport:
     """Validate one loaded case against the case and risk shapes.
+
+    The shapes are compiled (``coprokg.shacl``) and evaluated in-process; ``engine="pyshacl"``
+    runs pySHACL instead, the oracle the compiled path is tested against (and what is used when
+    a shape uses SHACL the compiler does not know).
 
     >>> from coprokg.cases import load_case
     >>> report = validate_case(load_case("tests/fixtures/buurt.json"))
@@ -181,45 +240,88 @@ def validate_case(
     (True, ['UncompensatedContributionRisk', 'UncompensatedContributionRisk'])
     """
     ontology = ontology or default_ontology()
-    shapes = shapes if shapes is not None else _shapes(shapes_dir().resolve(), CASE_SHAPE_FILES)
+    if shapes is None:
+        directory = shapes_dir().resolve()
+        shapes = _shapes(directory, CASE_SHAPE_FILES)
+        compiled = _compiled(directory, CASE_SHAPE_FILES) if engine != "pyshacl" else None
+    else:
+        compiled = _compile_or_none(shapes) if engine != "pyshacl" else None
+    if engine == "compiled" and compiled is None:
+        raise OntologyError("the shapes use SHACL the compiled validator does not evaluate (see the log)")
+    if compiled is not None:
+        index, quads = digest_index(ontology)
+        found = compiled.results(CaseIndex(loaded.graph, background=index), background=quads)
+        raw: list[_Raw] = [(r.severity, r.focus, r.path, r.value, r.source_shape, r.message) for r in found]
+    else:
+        raw = _pyshacl_results(loaded, ontology, shapes)
+    actor_ids = [a.id for a in loaded.case.actors]
+    results = [located_result(shapes, loaded, actor_ids, *row) for row in raw]
+    results.sort(
+        key=lambda r: (r.severity != Severity.VIOLATION, r.field or "", r.message, r.focus_node, r.value or "")
+    )
+    conforms = not any(r.severity is Severity.VIOLATION for r in results)
+    return ValidationReport(case_id=loaded.case.id, conforms=conforms, results=results)
+
+
+_Raw = tuple[Node | None, Node, Node | None, Node | None, Node | None, str]
+
+
+def _pyshacl_results(loaded: LoadedCase, ontology: Ontology, shapes: Graph) -> list[_Raw]:
     data = Graph()
     for triple in loaded.graph:
         data.add(triple)
     for triple in vocabulary_digest(ontology):
         data.add(triple)
     _, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
-    results = []
-    actor_ids = [a.id for a in loaded.case.actors]
+    raw: list[_Raw] = []
     for result in report_graph.subjects(RDF.type, SH.ValidationResult):
-        severity = report_graph.value(result, SH.resultSeverity)
-        focus = str(report_graph.value(result, SH.focusNode))
-        path = report_graph.value(result, SH.resultPath)
-        value = report_graph.value(result, SH.value)
-        shape = report_graph.value(result, SH.sourceShape)
-        top_shape = shape
-        # a property shape is a blank node: report the node shape that holds it
-        for holder in shapes.subjects(SH.property, shape):
-            top_shape = holder
-        sparql_holder = shapes.value(None, SH.sparql, shape) if shape is not None else None
-        if sparql_holder is not None:
-            top_shape = sparql_holder
-        issue = shapes.value(top_shape, CPK.addressesIssue)
-        field = field_of(focus, path if isinstance(path, URIRef) else None, actor_ids)
-        line, column = loaded.position(field) if field else (None, None)
-        results.append(
-            ValidationResult(
-                severity=Severity(str(severity).rsplit("#", 1)[-1]),
-                message=str(report_graph.value(result, SH.resultMessage) or ""),
-                focus_node=focus,
-                path=str(path) if path is not None else None,
-                value=str(value) if value is not None else None,
-                source_shape=str(top_shape),
-                field=field,
-                line=line,
-                column=column,
-                issue=str(issue) if issue is not None else None,
+        focus = report_graph.value(result, SH.focusNode)
+        assert focus is not None
+        raw.append(
+            (
+                report_graph.value(result, SH.resultSeverity),
+                focus,
+                report_graph.value(result, SH.resultPath),
+                report_graph.value(result, SH.value),
+                report_graph.value(result, SH.sourceShape),
+                str(report_graph.value(result, SH.resultMessage) or ""),
             )
         )
-    results.sort(key=lambda r: (r.severity != Severity.VIOLATION, r.field or "", r.message))
-    conforms = not any(r.severity is Severity.VIOLATION for r in results)
-    return ValidationReport(case_id=loaded.case.id, conforms=conforms, results=results)
+    return raw
+
+
+def located_result(
+    shapes: Graph,
+    loaded: LoadedCase,
+    actor_ids: list[str],
+    severity: Node | None,
+    focus_node: Node,
+    path: Node | None,
+    value: Node | None,
+    shape: Node | None,
+    message: str,
+) -> ValidationResult:
+    """One result with the shape that holds it, the Meijer issue it addresses and its place in the file."""
+    focus = str(focus_node)
+    top_shape = shape
+    # a property shape is a blank node: report the node shape that holds it
+    for holder in shapes.subjects(SH.property, shape):
+        top_shape = holder
+    sparql_holder = shapes.value(None, SH.sparql, shape) if shape is not None else None
+    if sparql_holder is not None:
+        top_shape = sparql_holder
+    issue = shapes.value(top_shape, CPK.addressesIssue)
+    field = field_of(focus, path if isinstance(path, URIRef) else None, actor_ids)
+    line, column = loaded.position(field) if field else (None, None)
+    return ValidationResult(
+        severity=Severity(str(severity).rsplit("#", 1)[-1]),
+        message=message,
+        focus_node=focus,
+        path=str(path) if path is not None else None,
+        value=str(value) if value is not None else None,
+        source_shape=str(top_shape),
+        field=field,
+        line=line,
+        column=column,
+        issue=str(issue) if issue is not None else None,
+    )

@@ -1,4 +1,4 @@
-"""The fast risk evaluator reports exactly what pySHACL reports for the risk shapes."""
+"""The risk evaluator (compiled risk shapes) reports exactly what pySHACL reports for the risk shapes."""
 
 from __future__ import annotations
 
@@ -23,12 +23,12 @@ def _key(results: list[Any]) -> list[tuple[Any, ...]]:
 
 def _same(loaded: LoadedCase) -> None:
     ours = default_classifier().risks.evaluate(loaded)
-    theirs = [r for r in validate_case(loaded).results if r.issue is not None]
+    theirs = [r for r in validate_case(loaded, engine="pyshacl").results if r.issue is not None]
     assert _key(ours) == _key(theirs)
 
 
 def test_curated_cases_get_the_same_risks_as_pyshacl() -> None:
-    paths = sorted(glob.glob("data/cases/*.json"))
+    paths = sorted(glob.glob("data/cases/*.json"))[::3]  # every third; all in test_compiled_shapes.py
     total = 0
     for path in paths:
         loaded = load_case(path)
