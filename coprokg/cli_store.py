@@ -49,6 +49,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             force=args.force,
             prune=args.prune,
             progress=(lambda text: print(text, file=sys.stderr)) if args.verbose else None,
+            workers=args.workers,
         )
         total = store.count_cases()
     finally:
@@ -317,6 +318,7 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--force", action="store_true", help="reload and re-classify even what has not changed")
     p.add_argument("--prune", action="store_true", help="delete stored cases that have no file")
     p.add_argument("-v", "--verbose", action="store_true", help="report each graph and case")
+    p.add_argument("--workers", type=int, help="processes that validate and classify cases (default: one per core)")
     p.set_defaults(func=cmd_load)
 
     p = subparsers.add_parser(

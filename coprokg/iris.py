@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -156,7 +157,12 @@ def parse_case_node(iri: str) -> CaseNode | None:
     >>> parse_case_node("https://w3id.org/coprokg/case/buurt/mayor") is None
     True
     """
-    text = str(iri)
+    return _parse_case_node(str(iri))
+
+
+@lru_cache(maxsize=1 << 15)
+def _parse_case_node(text: str) -> CaseNode | None:
+    # the same few dozen IRIs are parsed many times while a case is classified and explained
     if text.startswith(CASE_GRAPH_PREFIX):
         parts = text[len(CASE_GRAPH_PREFIX) :].split("/")
         if not all(_SEGMENT.fullmatch(p) for p in parts):

@@ -69,6 +69,7 @@ __all__ = [
     "digest_index",
     "field_of",
     "located_result",
+    "prepare_validation",
     "validate_case",
     "vocabulary_digest",
 ]
@@ -219,6 +220,12 @@ def digest_index(ontology: Ontology) -> tuple[CaseIndex, list[ox.Quad]]:
         )
         ontology._shacl_digest_index = cached  # type: ignore[attr-defined]
     return cached
+
+
+def prepare_validation(ontology: Ontology | None = None) -> None:
+    """Read and compile the shapes and index the vocabulary digest ahead of the first case."""
+    _compiled(shapes_dir().resolve(), CASE_SHAPE_FILES)
+    digest_index(ontology or default_ontology())
 
 
 def validate_case(

@@ -270,7 +270,7 @@ class Classifier:
         'co-governance'
         """
         facts = self.compiled.facts_of(loaded.graph)
-        case_node = case_iri(loaded.case.id)
+        case_node = self.compiled.node(facts, case_iri(loaded.case.id))
         reached = [dc for dc in self.case_classes if self.compiled.holds(Named(dc.iri), case_node, facts, None)]
         memberships = [self._membership(dc, case_node, facts, loaded) for dc in reached]
         levels = [m for m in memberships if m.rank is not None]
@@ -278,7 +278,7 @@ class Classifier:
         default = next(r for r in readings if r.default)
         roles: list[Membership] = []
         for actor in loaded.case.actors:
-            node = actor_iri(loaded.case.id, actor.id)
+            node = self.compiled.node(facts, actor_iri(loaded.case.id, actor.id))
             for dc in self.actor_classes:
                 if dc.typology and self.compiled.holds(Named(dc.iri), node, facts, None):
                     roles.append(self._membership(dc, node, facts, loaded))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -58,6 +59,8 @@ class Facts:
     shared_types: dict[Node, set[URIRef]] = field(default_factory=dict)
     memo: dict[tuple[URIRef, Node], bool] = field(default_factory=dict)
     repairs: dict[tuple[object, ...], tuple[int, list[Change]]] = field(default_factory=dict)  # near-miss memo
+    terms: dict[str, URIRef] = field(default_factory=dict)  # this case's IRIs, one object each
+    answers: dict[tuple[int, Node], bool] = field(default_factory=dict)  # holds() of sub-expressions
 
     def types_of(self, node: Node) -> set[URIRef]:
         own = self.types.get(node)
@@ -66,10 +69,49 @@ class Facts:
         return self.shared_types.get(node, set())
 
     def values(self, node: Node, prop: Prop) -> set[Node]:
-        key = (node, prop.iri)
         if prop.inverse:
-            key = (node, URIRef(str(prop.iri) + "#inverse"))
-        return self.edges.get(key, set())
+            return self.edges.get((node, _inverse_key(prop.iri)), set())
+        return self.edges.get((node, prop.iri), set())
+
+
+@lru_cache(maxsize=4096)
+def _inverse_key(prop: URIRef) -> URIRef:
+    """The edge key of ``prop`` read backwards (one object per property, see ``Terms``)."""
+    return URIRef(str(prop) + "#inverse")
+
+
+class Terms:
+    """One object per IRI.
+
+    rdflib compares two distinct but equal ``URIRef`` objects in Python (``Identifier.__eq__``),
+    several times slower than the identity check a dictionary tries first. The compiled ontology
+    keeps its IRIs here and every case's IRIs are mapped onto them (or onto one object per case),
+    so the lookups of classification almost always succeed on identity.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[str, URIRef] = {}
+
+    def __call__(self, term: URIRef) -> URIRef:
+        return self.known.setdefault(str(term), term)
+
+    def expression(self, expr: Expr) -> Expr:
+        """``expr`` with its IRIs replaced by the known objects."""
+        if isinstance(expr, Named):
+            return Named(self(expr.iri))
+        if isinstance(expr, And):
+            return And(tuple(self.expression(p) for p in expr.parts))
+        if isinstance(expr, Or):
+            return Or(tuple(self.expression(p) for p in expr.parts))
+        if isinstance(expr, Not):
+            return Not(self.expression(expr.part))
+        if isinstance(expr, Some | Only):
+            prop = Prop(self(expr.prop.iri), expr.prop.inverse)
+            return type(expr)(prop, self.expression(expr.filler))
+        if isinstance(expr, HasValue):
+            value = self(expr.value) if isinstance(expr.value, URIRef) else expr.value
+            return HasValue(Prop(self(expr.prop.iri), expr.prop.inverse), value)
+        return OneOf(frozenset(self(m) for m in expr.members), tuple(self(m) for m in expr.order))
 
 
 @dataclass(frozen=True)
@@ -99,15 +141,19 @@ class CompiledOntology:
         graph = ontology.graph
         self.labels: dict[URIRef, str] = {}
         self.defined: dict[URIRef, DefinedClass] = {}
-        self.superclasses = self._told_superclasses(graph)
-        self.inverse_of = self._inverses(graph)
-        self.super_properties = self._super_properties(graph)
+        self.terms = terms = Terms()
+        self.superclasses = {terms(c): {terms(s) for s in sups} for c, sups in self._told_superclasses(graph).items()}
+        self.inverse_of = {terms(a): terms(b) for a, b in self._inverses(graph).items()}
+        self.super_properties = {
+            terms(p): {terms(s) for s in sups} for p, sups in self._super_properties(graph).items()
+        }
         for cls, expr_node in graph.subject_objects(OWL.equivalentClass):
             if not isinstance(cls, URIRef):
                 continue
             if cls in self.defined:
                 raise OntologyError(f"{cls}: more than one owl:equivalentClass axiom; merge them into one")
-            expression = parse_expression(graph, expr_node, str(cls))
+            cls = self.terms(cls)
+            expression = self.terms.expression(parse_expression(graph, expr_node, str(cls)))
             rank = graph.value(cls, CPK.powerRank)
             notation = graph.value(cls, URIRef("http://www.w3.org/2004/02/skos/core#notation"))
             typology = ontology.typology_of(cls)
@@ -190,7 +236,7 @@ class CompiledOntology:
             for value in vocab.values.values():
                 for t in ontology.graph.objects(value.iri, RDF.type):
                     if isinstance(t, URIRef):
-                        facts.types[value.iri].add(t)
+                        facts.types[self.terms(value.iri)].add(self.terms(t))
         return facts
 
     def closed_properties(self) -> set[URIRef]:
@@ -231,26 +277,47 @@ class CompiledOntology:
 
     # ------------------------------------------------------------------ facts of one case
     def facts_of(self, triples: Iterable[tuple[object, object, object]]) -> Facts:
-        """Index a case's triples, adding inverse and super-property edges the ontology declares."""
+        """Index a case's triples, adding inverse and super-property edges the ontology declares.
+
+        Every IRI is mapped onto one object (``Terms``): the ontology's own where it has the IRI,
+        else one per case in ``Facts.terms``; ``Facts.node`` maps a node given later the same way.
+        """
         facts = Facts(shared_types=self.vocabulary_facts.types)
+        known, mine = self.terms.known, facts.terms
+
+        def one(term: URIRef) -> URIRef:
+            text = str(term)
+            found = known.get(text)
+            return found if found is not None else mine.setdefault(text, term)
+
         for s, p, o in triples:
             if not isinstance(s, URIRef) or not isinstance(p, URIRef):
                 continue
+            s = one(s)
             if str.__eq__(p, _TYPE_STR):
                 if isinstance(o, URIRef):
-                    facts.types[s].add(o)
+                    facts.types[s].add(one(o))
                 continue
             if not isinstance(o, URIRef | Literal):
                 continue
-            for prop in {p} | self.super_properties.get(p, set()):
+            p = one(p)
+            if isinstance(o, URIRef):
+                o = one(o)
+            for prop in (p, *self.super_properties.get(p, ())):
                 facts.edges[(s, prop)].add(o)
                 if isinstance(o, URIRef):
-                    facts.edges[(o, URIRef(str(prop) + "#inverse"))].add(s)
+                    facts.edges[(o, _inverse_key(prop))].add(s)
                     inverse = self.inverse_of.get(prop)
                     if inverse is not None:
                         facts.edges[(o, inverse)].add(s)
-                        facts.edges[(s, URIRef(str(inverse) + "#inverse"))].add(o)
+                        facts.edges[(s, _inverse_key(inverse))].add(o)
         return facts
+
+    def node(self, facts: Facts, node: URIRef) -> URIRef:
+        """``node`` as the object ``facts`` knows it by (see ``Terms``)."""
+        text = str(node)
+        found = self.terms.known.get(text)
+        return found if found is not None else facts.terms.setdefault(text, node)
 
     def asserted(self, facts: Facts, node: Node, cls: URIRef) -> bool:
         types = facts.types_of(node)
@@ -260,16 +327,35 @@ class CompiledOntology:
 
     # ------------------------------------------------------------------ evaluation with proof
     def holds(self, expr: Expr, node: Node, facts: Facts, proof: list[tuple[Node, URIRef, Node]] | None) -> bool:
-        """Does ``expr`` hold at ``node``? Appends the facts used to ``proof`` when given."""
-        if isinstance(expr, Named):
+        """Does ``expr`` hold at ``node``? Appends the facts used to ``proof`` when given.
+
+        Without a proof the answer is remembered for the case: explanations and near misses ask
+        the same sub-expressions at the same nodes many times. Sub-expressions live as long as the
+        compiled ontology, so their id is a stable key. (Exact ``type(...) is`` tests: this is the
+        hottest function of classification.)
+        """
+        if proof is None and type(expr) is not Named:
+            key = (id(expr), node)
+            known = facts.answers.get(key)
+            if known is None:
+                known = facts.answers[key] = self._holds(expr, node, facts, None)
+            return known
+        return self._holds(expr, node, facts, proof)
+
+    def _holds(self, expr: Expr, node: Node, facts: Facts, proof: list[tuple[Node, URIRef, Node]] | None) -> bool:
+        kind = type(expr)
+        if kind is Named:
+            assert isinstance(expr, Named)
             defined = self.defined.get(expr.iri)
             if defined is None and str.__eq__(expr.iri, _THING):
                 return True
             if defined is not None:
                 key = (expr.iri, node)
-                if proof is None and key in facts.memo:
-                    return facts.memo[key]
-                if not isinstance(node, URIRef) or not all(self.asserted(facts, node, r) for r in defined.requires):
+                if proof is None:
+                    known = facts.memo.get(key)
+                    if known is not None:
+                        return known
+                if type(node) is not URIRef or not all(self.asserted(facts, node, r) for r in defined.requires):
                     facts.memo[key] = False
                     return False
                 result = self.holds(defined.expression, node, facts, proof)
@@ -279,7 +365,8 @@ class CompiledOntology:
             if ok and proof is not None:
                 proof.append((node, _TYPE, expr.iri))
             return ok
-        if isinstance(expr, And):
+        if kind is And:
+            assert isinstance(expr, And)
             local: list[tuple[Node, URIRef, Node]] | None = [] if proof is not None else None
             for part in expr.parts:
                 if not self.holds(part, node, facts, local):
@@ -287,19 +374,25 @@ class CompiledOntology:
             if proof is not None and local is not None:
                 proof.extend(local)
             return True
-        if isinstance(expr, Or):
+        if kind is Or:
+            assert isinstance(expr, Or)
             return any(self.holds(part, node, facts, proof) for part in expr.parts)
-        if isinstance(expr, Not):
+        if kind is Not:
+            assert isinstance(expr, Not)
             return not self.holds(expr.part, node, facts, None)
-        if isinstance(expr, OneOf):
+        if kind is OneOf:
+            assert isinstance(expr, OneOf)
             return node in expr.members
-        if isinstance(expr, HasValue):
+        if kind is HasValue:
+            assert isinstance(expr, HasValue)
             ok = expr.value in facts.values(node, expr.prop)
             if ok and proof is not None:
                 proof.append((node, expr.prop.iri, expr.value))
             return ok
-        if isinstance(expr, Some):
-            for value in sorted(facts.values(node, expr.prop), key=str):
+        if kind is Some:
+            assert isinstance(expr, Some)
+            values = facts.values(node, expr.prop)
+            for value in sorted(values, key=str) if len(values) > 1 else values:
                 local = [] if proof is not None else None
                 if self.holds(expr.filler, value, facts, local):
                     if proof is not None and local is not None:
@@ -307,7 +400,7 @@ class CompiledOntology:
                         proof.extend(local)
                     return True
             return False
-        # Only
+        assert isinstance(expr, Only)
         for value in facts.values(node, expr.prop):
             if not self.holds(expr.filler, value, facts, None):
                 return False

@@ -206,6 +206,54 @@ class GraphStore(ABC):
         )
         return created
 
+    def put_cases(self, records: Sequence[CaseRecord]) -> list[bool]:
+        """Store many cases (each as ``put_case`` would); True for each that is new.
+
+        Cases not yet in the store are written together by ``add_new_cases`` (one atomic write on
+        the embedded store and on Oxigraph); a case that is there is replaced on its own. Two
+        records with the same id are refused: the caller decides which one wins.
+        """
+        ids = [r.case_id for r in records]
+        if len(set(ids)) != len(ids):
+            raise StoreError("put_cases: two records of the same case in one batch")
+        stored = self.stored_case_ids(ids)
+        fresh = [r for r in records if r.case_id not in stored]
+        if fresh:
+            self.add_new_cases(fresh)
+        for record in records:
+            if record.case_id in stored:
+                self.put_case(record)
+        return [r.case_id not in stored for r in records]
+
+    def add_new_cases(self, records: Sequence[CaseRecord]) -> None:
+        """Write cases that are not in the store, in one update."""
+        graphs: dict[str, Sequence[ox.Triple]] = {}
+        for record in records:
+            graphs[case_graph_iri(record.case_id)] = record.case_triples
+            graphs[classification_graph(record.case_id)] = record.derived_triples
+        self.apply(replace_graphs(graphs, self.insert_operations))
+
+    def stored_case_ids(self, case_ids: Sequence[str]) -> set[str]:
+        """Which of ``case_ids`` are stored (one query)."""
+        if not case_ids:
+            return set()
+        values = " ".join(literal(c) for c in case_ids)
+        rows = self.select(
+            PREFIXES + f"SELECT ?id WHERE {{ VALUES ?id {{ {values} }} "
+            "GRAPH ?g { ?case a cpk:Case ; dcterms:identifier ?id } "
+            f"FILTER(STRSTARTS(STR(?g), {literal(CASE_GRAPH_PREFIX)})) }}"
+        )
+        return {str(r["id"].value) for r in rows}
+
+    def stored_digests(self) -> dict[str, str]:
+        """The source digest of every stored case, by case id (one query)."""
+        rows = self.select(
+            PREFIXES + "SELECT ?id ?d WHERE { GRAPH ?g { ?case a cpk:Case ; dcterms:identifier ?id } "
+            f"FILTER(STRSTARTS(STR(?g), {literal(CASE_GRAPH_PREFIX)})) "
+            f"GRAPH ?cg {{ ?case {iri(RECORD + 'sourceDigest')} ?d }} }}"
+        )
+        return {str(r["id"].value): str(r["d"].value) for r in rows}
+
     def delete_case(self, case_id: str) -> bool:
         """Remove a case and what was derived from it; False when there was none."""
         if not self.has_case(case_id):

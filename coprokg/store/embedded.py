@@ -38,6 +38,7 @@ from coprokg.sparql.results import PREFIXES, RenderedResult
 from coprokg.sparql.safety import check_query
 from coprokg.sparql.syntax import Rewritten, syntax_message
 from coprokg.store.base import GraphStore, QueryRequest, reply_error, solution_rows, syntax_error
+from coprokg.store.records import CaseRecord, case_graph_iri, classification_graph
 from coprokg.workers.pool import QueryWorkerPool
 
 _DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
@@ -285,6 +286,27 @@ class EmbeddedStore(GraphStore):
         with self._write_lock:
             try:
                 self.store.update(text)
+            except OSError as exc:
+                raise self._fault(exc) from None
+            finally:
+                self._written()
+
+    def add_new_cases(self, records: Sequence[CaseRecord]) -> None:
+        """New cases in one ``Store.extend``: one transaction, without writing and parsing SPARQL."""
+        quads: list[ox.Quad] = []
+        for record in records:
+            for graph, triples in (
+                (case_graph_iri(record.case_id), record.case_triples),
+                (classification_graph(record.case_id), record.derived_triples),
+            ):
+                name = ox.NamedNode(graph)
+                quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        if not quads:
+            return
+        self._before_write()
+        with self._write_lock:
+            try:
+                self.store.extend(quads)
             except OSError as exc:
                 raise self._fault(exc) from None
             finally:

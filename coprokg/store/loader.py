@@ -8,7 +8,9 @@ load leaves the store exactly as it was, and a changed ontology re-classifies ev
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from coprokg.errors import CoprokgError
 from coprokg.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from coprokg.paths import cases_dir, ontology_path, shapes_dir
 from coprokg.store.base import GraphStore
-from coprokg.store.records import build_record, case_digest, graph_to_triples
+from coprokg.store.records import CaseRecord, build_record, case_digest, graph_to_triples, prepare_analysis
 from coprokg.turtle import turtle_triples
 
 CASE_SUFFIXES = (".json", ".jsonld", ".ttl")
@@ -52,6 +54,50 @@ def _turtle_files(paths: list[Path]) -> tuple[list[ox.Triple], str]:
     return triples, digest.hexdigest()
 
 
+BATCH = 64
+
+
+@dataclass(frozen=True)
+class _Unchanged:
+    case_id: str
+    path: str
+
+
+@dataclass(frozen=True)
+class _Failed:
+    path: str
+    message: str
+
+
+_Outcome = CaseRecord | _Unchanged | _Failed
+_STORED: dict[str, str] = {}  # the stored digests, for the worker processes (inherited by fork)
+
+
+def _analyse(path: Path) -> _Outcome:
+    """Read, validate and classify one case file, unless the store has it as it is."""
+    try:
+        loaded = load_case(path)
+        triples = graph_to_triples(loaded.graph)
+        if _STORED.get(loaded.case.id) == case_digest(triples):
+            return _Unchanged(loaded.case.id, str(path))
+        return build_record(loaded, case_triples=triples)
+    except CoprokgError as exc:
+        return _Failed(str(path), str(exc))
+
+
+def _analysed(paths: list[Path], stored: dict[str, str], workers: int | None) -> Iterator[_Outcome]:
+    """Each file's outcome, in file order; analysed by ``workers`` forked processes."""
+    _STORED.clear()
+    _STORED.update(stored)
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(paths) < 2 * BATCH:
+        yield from map(_analyse, paths)
+        return
+    prepare_analysis()  # compile once here; the forked workers inherit it
+    with multiprocessing.get_context("fork").Pool(count) as pool:
+        yield from pool.imap(_analyse, paths, chunksize=8)
+
+
 def load_project(
     store: GraphStore,
     *,
@@ -61,8 +107,17 @@ def load_project(
     force: bool = False,
     prune: bool = False,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    batch: int = BATCH,
 ) -> LoadReport:
-    """Load ontology, shapes and case files; ``prune`` removes stored cases with no file."""
+    """Load ontology, shapes and case files; ``prune`` removes stored cases with no file.
+
+    Cases are read, validated and classified by ``workers`` processes (default: one per core;
+    1 runs everything here), and written ``batch`` at a time: new cases in one write, a changed
+    case on its own. Each case is written whole or not at all, and a case whose digest matches
+    the stored one is skipped, so loading twice changes nothing. When two files describe the same
+    case, the later file (in name order) wins, as when they are loaded one by one.
+    """
     report = LoadReport()
     say = progress or (lambda _text: None)
     shape_files = sorted((shapes or shapes_dir()).glob("*.ttl"))
@@ -75,22 +130,53 @@ def load_project(
         report.loaded.append(str(graph))
         say(f"{graph}: {len(triples)} triples")
     directory = cases or cases_dir()
+    paths = sorted(p for p in directory.iterdir() if p.suffix in CASE_SUFFIXES)
+    stored = {} if force else store.stored_digests()
     seen: set[str] = set()
-    for path in sorted(p for p in directory.iterdir() if p.suffix in CASE_SUFFIXES):
-        try:
-            loaded = load_case(path)
-            seen.add(loaded.case.id)
-            if not force and store.stored_digest(loaded.case.id) == case_digest(graph_to_triples(loaded.graph)):
-                report.unchanged.append(loaded.case.id)
-                continue
-            record = build_record(loaded)
-            store.put_case(record)
-        except CoprokgError as exc:
-            report.failed.append((str(path), str(exc)))
-            say(f"{path}: FAILED: {exc}")
+    pending: list[CaseRecord] = []
+
+    def flush() -> None:
+        if pending:
+            store.put_cases(pending)
+            for record in pending:
+                report.loaded.append(record.case_id)
+                say(f"{record.case_id}: {record.power_transfer}, {record.warnings} warning(s)")
+            pending.clear()
+
+    for outcome in _analysed(paths, stored, workers):
+        if isinstance(outcome, _Failed):
+            report.failed.append((outcome.path, outcome.message))
+            say(f"{outcome.path}: FAILED: {outcome.message}")
             continue
-        report.loaded.append(record.case_id)
-        say(f"{record.case_id}: {record.power_transfer}, {record.warnings} warning(s)")
+        duplicate = outcome.case_id in seen
+        seen.add(outcome.case_id)
+        try:
+            if duplicate:
+                # another file of this case came first: write that one, then let this one replace it
+                # (its digest was compared with what was stored before the load began)
+                flush()
+                record = outcome if isinstance(outcome, CaseRecord) else build_record(load_case(outcome.path))
+                store.put_case(record)
+                if record.case_id not in report.loaded:
+                    report.loaded.append(record.case_id)
+                continue
+            if isinstance(outcome, _Unchanged):
+                report.unchanged.append(outcome.case_id)
+                continue
+            pending.append(outcome)
+            if len(pending) >= batch:
+                flush()
+        except CoprokgError as exc:
+            failed = [r.case_id for r in pending] or [outcome.case_id]
+            pending.clear()
+            for case_id in failed:
+                report.failed.append((case_id, str(exc)))
+            say(f"{', '.join(failed)}: FAILED: {exc}")
+    try:
+        flush()
+    except CoprokgError as exc:
+        report.failed.extend((r.case_id, str(exc)) for r in pending)
+        say(f"{', '.join(r.case_id for r in pending)}: FAILED: {exc}")
     if prune:
         for case_id in store.case_ids():
             if case_id not in seen:

@@ -147,7 +147,17 @@ def _derived(case_id: str, classification: Classification, report: ValidationRep
     return out
 
 
-def build_record(loaded: LoadedCase, *, classifier: Classifier | None = None) -> CaseRecord:
+def prepare_analysis() -> None:
+    """Compile what ``build_record`` uses (ontology, classifier, shapes) ahead of the first case."""
+    from coprokg.validate import prepare_validation
+
+    default_classifier()
+    prepare_validation()
+
+
+def build_record(
+    loaded: LoadedCase, *, classifier: Classifier | None = None, case_triples: list[ox.Triple] | None = None
+) -> CaseRecord:
     """Validate and classify a loaded case into the record to store.
 
     A case that violates the case shapes is refused (``CaseNotConforming``, with every violation);
@@ -157,6 +167,8 @@ def build_record(loaded: LoadedCase, *, classifier: Classifier | None = None) ->
     >>> record = build_record(load_case("tests/fixtures/buurt.json"))
     >>> record.power_transfer, record.warnings
     ('co-governance', 2)
+
+    ``case_triples`` are the case's triples as ``graph_to_triples`` gives them, if already made.
     """
     with RDFLIB_LOCK:
         report = validate_case(loaded)
@@ -175,7 +187,8 @@ def build_record(loaded: LoadedCase, *, classifier: Classifier | None = None) ->
         # risks=False: the classifier would validate again for its risk warnings; reuse this report's
         classification = (classifier or default_classifier()).classify(loaded, risks=False)
     classification = classification.model_copy(update={"risks": [r for r in report.results if r.issue is not None]})
-    case_triples = graph_to_triples(loaded.graph)
+    if case_triples is None:
+        case_triples = graph_to_triples(loaded.graph)
     digest = case_digest(case_triples)
     return CaseRecord(
         case_id=loaded.case.id,
