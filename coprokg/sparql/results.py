@@ -240,7 +240,7 @@ def render_json_natively(
     names = [v.value for v in result.variables]
     out = _Buffer(budget)
     try:
-        result.serialize(out, format=ox.QueryResultsFormat.JSON)
+        result.serialize(out, format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]  # write() is enough
     except _Overflow:
         return None
     body = b"".join(out.parts)
