@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
 from coprokg.cases import MEDIA_TYPES, decode_text
+from coprokg.errors import WorkCancelled
 from coprokg.settings import Settings
 from coprokg.sparql import media_type_of
 from coprokg.store import GraphStore
@@ -69,6 +70,35 @@ async def bounded(request: Request, work: Callable[[threading.Event], T]) -> T:
     except asyncio.CancelledError:
         cancel.set()
         raise
+
+
+async def stop_on_disconnect(request: Request, work: Awaitable[T]) -> T:
+    """Await ``work`` (an ``AnalysisPool`` coroutine); cancel it the moment the client disconnects.
+
+    No thread and no polling: a task waits for the ASGI ``http.disconnect`` message (the body has
+    been read already) and cancels this one, and a cancelled pool call kills its worker process.
+    """
+    current = asyncio.current_task()
+    assert current is not None
+    gone = False
+
+    async def watch() -> None:
+        nonlocal gone
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+        gone = True
+        current.cancel()
+
+    watcher = asyncio.ensure_future(watch())
+    try:
+        return await work
+    except asyncio.CancelledError:
+        if not gone:
+            raise
+        current.uncancel()
+        raise WorkCancelled("the client went away; its case analysis was stopped") from None
+    finally:
+        watcher.cancel()
 
 
 def authorize_write(settings: Settings, authorization: str | None) -> None:

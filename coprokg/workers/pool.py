@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import resource
 import signal
 import socket
@@ -406,6 +407,8 @@ async def _readable(loop: asyncio.AbstractEventLoop, conn: Connection, timeout: 
     finally:
         timer.cancel()
         loop.remove_reader(fd)
+        # the event loop made the socket non-blocking; ``Connection`` reads and writes whole messages
+        os.set_blocking(fd, True)
 
 
 class QueryWorkerPool(WorkerPool):
