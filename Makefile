@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := libowlapi-java default-jdk-headless chromium virtuoso-opensource-7-bin
+APT_PACKAGES := libowlapi-java default-jdk-headless chromium virtuoso-opensource-7-bin wrk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -12,6 +12,7 @@ PORT ?= 8000
 
 # Debian packages: the OWL API (profile check), a JDK (javac, HermiT), Chromium (UI tests) and
 # Virtuoso 7's programs virtuoso-t and isql-vt (the remote-store tests start their own server).
+# wrk: the load generator of `make bench` (tests/benchmarks/test_bench_sparql.py).
 # virtuoso-opensource-7-bin is the part of virtuoso-opensource that has them: the whole package
 # would also install and start a system daemon on ports 1111 and 8890 of every interface, with
 # the default dba password.

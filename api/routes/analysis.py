@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
-from api.deps import AnalysisDep, CaseBody, SettingsDep, bounded
+from api.deps import AnalysisDep, CaseBody, SettingsDep, stop_on_disconnect
 from api.routes.cases import CASE_BODY_DOC
 
 router = APIRouter(tags=["analysis"])
@@ -18,21 +18,20 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/classify", name="classify_case", responses=_ERRORS, openapi_extra=CASE_BODY_DOC)
-async def classify(body: CaseBody, pool: AnalysisDep, settings: SettingsDep, request: Request) -> dict[str, Any]:
+# The worker writes the JSON answer; it is sent as it comes (``response_model`` documents it only).
+@router.post(
+    "/classify", name="classify_case", responses=_ERRORS, openapi_extra=CASE_BODY_DOC, response_model=dict[str, Any]
+)
+async def classify(body: CaseBody, pool: AnalysisDep, settings: SettingsDep, request: Request) -> Response:
     """Classify a described case: power transfer, typology cells, roles, paradigms, risks, and why."""
-    result = await bounded(
-        request, lambda cancel: pool.classify(body, timeout=settings.analysis_timeout, cancel=cancel)
-    )
-    data: dict[str, Any] = result.model_dump(mode="json")
-    return data
+    data = await stop_on_disconnect(request, pool.classify_json(body, timeout=settings.analysis_timeout))
+    return Response(data, media_type="application/json")
 
 
-@router.post("/validate", name="validate_case", responses=_ERRORS, openapi_extra=CASE_BODY_DOC)
-async def validate(body: CaseBody, pool: AnalysisDep, settings: SettingsDep, request: Request) -> dict[str, Any]:
+@router.post(
+    "/validate", name="validate_case", responses=_ERRORS, openapi_extra=CASE_BODY_DOC, response_model=dict[str, Any]
+)
+async def validate(body: CaseBody, pool: AnalysisDep, settings: SettingsDep, request: Request) -> Response:
     """Validate a described case against the case and risk shapes (200 even when it does not conform)."""
-    report = await bounded(
-        request, lambda cancel: pool.validate(body, timeout=settings.analysis_timeout, cancel=cancel)
-    )
-    data: dict[str, Any] = report.model_dump(mode="json")
-    return data
+    data = await stop_on_disconnect(request, pool.validate_json(body, timeout=settings.analysis_timeout))
+    return Response(data, media_type="application/json")

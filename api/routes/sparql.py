@@ -186,9 +186,7 @@ async def run_query(
         graph_format=graph.key if graph else None,
         base_iri=base_iri,
     )
-    result = await run_in_threadpool(
-        lambda: store.query(request, timeout=settings.query_timeout, max_rows=settings.max_rows)
-    )
+    result = await store.query_async(request, timeout=settings.query_timeout, max_rows=settings.max_rows)
     fmt = formats.ALL_FORMATS[result.format_key]
     return Response(
         result.body,

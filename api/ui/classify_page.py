@@ -90,7 +90,7 @@ async def _save(
             f"a case {case_id!r} is already stored: choose another id, or tick “replace the stored case”"
         )
         return 409, None, None
-    pool = get_analysis(request)
+    pool = await get_analysis(request)
     body = AnalysisPool.body(data=case, source="the form")
     try:
         record = await bounded(
@@ -116,7 +116,7 @@ async def classify_submit(request: Request, store: StoreDep, settings: SettingsD
     case = form.to_case()
     if case is None:
         return _classify_page(request, form, status=422, writes_enabled=writes_enabled)
-    pool = get_analysis(request)
+    pool = await get_analysis(request)
     body = AnalysisPool.body(data=case, source="the form")
     try:
         report, classification = await bounded(

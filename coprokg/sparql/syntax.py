@@ -145,6 +145,8 @@ def select_star_order(text: str) -> list[str] | None:
     >>> select_star_order("SELECT ?b ?a WHERE { ?a ?p ?b }") is None
     True
     """
+    if "*" not in text:  # no SELECT * without a star: skip the tokeniser
+        return None
     items = tokens(text)
     index = 0
     while index < len(items) and items[index].is_word("PREFIX", "BASE"):

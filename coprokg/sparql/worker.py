@@ -20,7 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from coprokg.sparql.results import NotAcceptableResult, render
+from coprokg.sparql.results import NotAcceptableResult, natively_ordered, render, render_json_natively
 from coprokg.sparql.sandbox import deny_network
 from coprokg.sparql.syntax import select_star_order, syntax_message
 from coprokg.workers.pool import limit_memory, serve
@@ -57,13 +57,24 @@ class _Worker:
             options["use_default_graph_as_union"] = True
         try:
             result = store.query(job["query"], base_iri=job.get("base_iri"), **options)
-            rendered = render(
-                result,
-                solutions_format=job["solutions_format"],
-                graph_format=job["graph_format"],
-                max_rows=job["max_rows"],
-                variable_order=select_star_order(job["query"]),
-            )
+            order = select_star_order(job["query"])
+            rendered = None
+            if (
+                isinstance(result, ox.QuerySolutions)
+                and job["solutions_format"] == "json"
+                and natively_ordered(result, order)
+            ):
+                rendered = render_json_natively(result, max_rows=job["max_rows"])
+                if rendered is None:  # too large to write natively (the result is consumed): run it again
+                    result = store.query(job["query"], base_iri=job.get("base_iri"), **options)
+            if rendered is None:
+                rendered = render(
+                    result,
+                    solutions_format=job["solutions_format"],
+                    graph_format=job["graph_format"],
+                    max_rows=job["max_rows"],
+                    variable_order=order,
+                )
         except SyntaxError as exc:
             return syntax_error_reply(exc)
         except NotAcceptableResult as exc:

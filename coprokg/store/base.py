@@ -9,6 +9,7 @@ SPARQL that any SPARQL 1.1 store understands. Internal queries name their graphs
 
 from __future__ import annotations
 
+import asyncio
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -147,6 +148,12 @@ class GraphStore(ABC):
         self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
     ) -> RenderedResult:
         """Run a user's query: SERVICE refused, union default graph, time limit, row cap."""
+
+    async def query_async(
+        self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> RenderedResult:
+        """``query`` for an event loop (the service): here in a thread; a backend may do better."""
+        return await asyncio.to_thread(self.query, request, timeout=timeout, max_rows=max_rows)
 
     def update(self, request: UpdateRequest | str) -> None:
         """Run a user's SPARQL update: LOAD and SERVICE refused, the protocol's dataset written into

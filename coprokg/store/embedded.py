@@ -20,6 +20,7 @@ the next operation, so a transient fault needs no restart.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import os
@@ -35,7 +36,7 @@ import pyoxigraph as ox
 from coprokg.errors import QueryError, StoreError, StoreInUse, StoreUnavailable
 from coprokg.namespaces import ONTOLOGY_GRAPH
 from coprokg.sparql.results import PREFIXES, RenderedResult
-from coprokg.sparql.safety import check_query
+from coprokg.sparql.safety import check_query, checked_without_parse
 from coprokg.sparql.syntax import Rewritten, syntax_message
 from coprokg.store.base import GraphStore, QueryRequest, reply_error, solution_rows, syntax_error
 from coprokg.store.records import CaseRecord, case_graph_iri, classification_graph
@@ -199,6 +200,11 @@ class EmbeddedStore(GraphStore):
             return path
 
     def _release_snapshot(self, path: str) -> None:
+        for old in self._unpin(path):
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _unpin(self, path: str) -> set[str]:
+        """Release a pinned snapshot; the snapshots no query needs any more, to delete (off the lock)."""
         with self._snap_lock:
             self._pinned[path] -= 1
             if not self._pinned[path]:
@@ -208,31 +214,33 @@ class EmbeddedStore(GraphStore):
                 stale.discard(self._snapshot[1])
             if stale and self._pool is not None:
                 stale -= self._pool.snapshots_in_use()
-            for old in stale:
-                shutil.rmtree(old, ignore_errors=True)
-                self._snapshots.discard(old)
+            self._snapshots -= stale
+            return stale
+
+    def _pin_current(self) -> str | None:
+        """Pin the current snapshot if it holds every write (no backup needed), else None."""
+        with self._snap_lock:
+            if self._snapshot is None or self._snapshot[0] != self._generation:
+                return None
+            path = self._snapshot[1]
+            self._pinned[path] = self._pinned.get(path, 0) + 1
+            return path
 
     # ------------------------------------------------------------------ user operations
-    def query(
-        self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
-    ) -> RenderedResult:
-        info = check_query(request.text)
-        job = {
+    def _query_job(self, request: QueryRequest, max_rows: int | None, has_dataset_clause: bool) -> dict[str, Any]:
+        return {
             "query": request.text,
             "default_graphs": list(request.default_graphs),
             "named_graphs": list(request.named_graphs),
-            "union": not info.has_dataset_clause,
+            "union": not has_dataset_clause,
             "solutions_format": request.solutions_format,
             "graph_format": request.graph_format,
             "max_rows": max_rows or self.max_rows,
             "base_iri": request.base_iri,
         }
-        pool = self.pool
-        snapshot = self._acquire_snapshot()
-        try:
-            reply = pool.run({**job, "snapshot": snapshot}, timeout or self.query_timeout)
-        finally:
-            self._release_snapshot(snapshot)
+
+    @staticmethod
+    def _rendered(reply: dict[str, Any], request: QueryRequest) -> RenderedResult:
         if not reply["ok"]:
             raise reply_error(reply, text=request.text)
         return RenderedResult(
@@ -243,6 +251,39 @@ class EmbeddedStore(GraphStore):
             rows=reply["rows"],
             truncated=reply["truncated"],
         )
+
+    def query(
+        self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> RenderedResult:
+        info = check_query(request.text)
+        job = self._query_job(request, max_rows, info.has_dataset_clause)
+        pool = self.pool
+        snapshot = self._acquire_snapshot()
+        try:
+            reply = pool.run({**job, "snapshot": snapshot}, timeout or self.query_timeout)
+        finally:
+            self._release_snapshot(snapshot)
+        return self._rendered(reply, request)
+
+    async def query_async(
+        self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> RenderedResult:
+        """``query`` on the event loop: no thread unless a parse (SERVICE check) or a new snapshot is needed."""
+        info = checked_without_parse(request.text)
+        if info is None:
+            info = await asyncio.to_thread(check_query, request.text)
+        job = self._query_job(request, max_rows, info.has_dataset_clause)
+        pool = self._pool if self._pool is not None else await asyncio.to_thread(lambda: self.pool)
+        snapshot = self._pin_current()
+        if snapshot is None:
+            snapshot = await asyncio.to_thread(self._acquire_snapshot)
+        try:
+            reply = await pool.run_async({**job, "snapshot": snapshot}, timeout or self.query_timeout)
+        finally:
+            stale = self._unpin(snapshot)
+            if stale:
+                asyncio.get_running_loop().run_in_executor(None, _remove_all, stale)
+        return self._rendered(reply, request)
 
     def _run_update(self, update: Rewritten, base_iri: str | None) -> None:
         self._before_write()
@@ -331,3 +372,8 @@ class EmbeddedStore(GraphStore):
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+def _remove_all(paths: set[str]) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)

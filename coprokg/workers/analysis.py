@@ -16,6 +16,8 @@ import threading
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from coprokg.cases.limits import DEFAULT_LIMITS, CaseLimits
 from coprokg.errors import CaseFormatError, CoprokgError, WorkTimeout, error_from_wire, error_to_wire
 from coprokg.workers.pool import WorkerPool, limit_memory, serve
@@ -41,6 +43,13 @@ def _nt(triples: Any) -> str:
     return "".join(f"{t} .\n" for t in triples)
 
 
+def _out(model: BaseModel, job: dict[str, Any]) -> Any:
+    """The result as plain data, or as JSON bytes (the HTTP answer as is) when the job says ``encoded``."""
+    if job.get("encoded"):
+        return model.__pydantic_serializer__.to_json(model)
+    return model.model_dump(mode="json")
+
+
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
     """Do one job in this process; the reply is plain data (``ok`` and a result, or an error)."""
     from coprokg.classify import default_classifier
@@ -54,9 +63,9 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             raise CaseFormatError(f"the case in the body has id {loaded.case.id!r}, the URL {expected!r}", field="id")
         op = job["op"]
         if op == "classify":
-            return {"ok": True, "classification": default_classifier().classify(loaded).model_dump(mode="json")}
+            return {"ok": True, "classification": _out(default_classifier().classify(loaded), job)}
         if op == "validate":
-            return {"ok": True, "validation": validate_case(loaded).model_dump(mode="json")}
+            return {"ok": True, "validation": _out(validate_case(loaded), job)}
         if op == "analyse":
             return {
                 "ok": True,
@@ -137,6 +146,27 @@ class AnalysisPool(WorkerPool):
         if data is not None:
             return {"data": data, "source": source}
         return {"text": text, "fmt": fmt, "source": source}
+
+    async def _ask_async(self, op: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
+        job = {"op": op, "limits": dataclasses.asdict(self.limits), "encoded": True, **body}
+        reply = await self.run_async(job, timeout)
+        if not reply.get("ok"):
+            raise error_from_wire(reply["detail"])
+        return reply
+
+    async def classify_json(self, body: dict[str, Any], *, timeout: float) -> bytes:
+        """``classify`` for the event loop, the result as JSON bytes written by the worker.
+
+        Nothing is parsed or re-encoded here: the service sends the bytes as they come. Cancel
+        the awaiting task (the client went away) and the worker is killed.
+        """
+        data: bytes = (await self._ask_async("classify", body, timeout))["classification"]
+        return data
+
+    async def validate_json(self, body: dict[str, Any], *, timeout: float) -> bytes:
+        """``validate`` for the event loop, the report as JSON bytes (see ``classify_json``)."""
+        data: bytes = (await self._ask_async("validate", body, timeout))["validation"]
+        return data
 
     def classify(
         self, body: dict[str, Any], *, timeout: float, cancel: threading.Event | None = None

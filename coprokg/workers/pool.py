@@ -16,8 +16,9 @@ answers ``MemoryLimitExceeded`` and starts a new one.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import queue
+import os
 import resource
 import signal
 import socket
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -119,6 +121,64 @@ def _spawn(module: str, memory_mb: int) -> _Process:
     return _Process(popen, conn, bool(hello.get("sandboxed")))
 
 
+class _Waiter:
+    """A caller waiting for an idle worker: a thread (``event``) or an asyncio task (``future``)."""
+
+    __slots__ = ("event", "future", "given", "gone")
+
+    def __init__(self, future: asyncio.Future[None] | None = None) -> None:
+        self.event = threading.Event() if future is None else None
+        self.future = future
+        self.given: _Process | None = None
+        self.gone = False
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+class _IdleWorkers:
+    """Idle workers, handed first come, first served to waiting threads and asyncio tasks alike.
+
+    A worker is handed over under the lock (``_Waiter.given``), so a waiter that gives up (time
+    limit, client gone) either has one, which it puts back, or never gets one: none is lost.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._procs: deque[_Process] = deque()
+        self._waiters: deque[_Waiter] = deque()
+
+    def put(self, proc: _Process) -> None:
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if waiter.gone:
+                    continue
+                waiter.given = proc
+                if waiter.event is not None:
+                    waiter.event.set()
+                elif waiter.future is not None:
+                    waiter.future.get_loop().call_soon_threadsafe(_wake, waiter.future)
+                return
+            self._procs.append(proc)
+
+    def take_or_wait(self, waiter: _Waiter) -> _Process | None:
+        """An idle worker now, or None after queueing ``waiter`` for the next one."""
+        with self._lock:
+            if self._procs:
+                return self._procs.popleft()
+            self._waiters.append(waiter)
+            return None
+
+    def give_up(self, waiter: _Waiter) -> _Process | None:
+        """Stop waiting; the worker handed over meanwhile, if any (the caller owns it)."""
+        with self._lock:
+            waiter.gone = True
+            return waiter.given
+
+
 class WorkerPool:
     """``size`` processes running ``module``; ``run`` sends a job to an idle one and waits at most ``timeout``.
 
@@ -132,7 +192,7 @@ class WorkerPool:
         self.size = size
         self.module = module
         self.memory_mb = memory_mb
-        self._idle: queue.Queue[_Process] = queue.Queue()
+        self._idle = _IdleWorkers()
         self._all: dict[int, _Process] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -165,10 +225,16 @@ class WorkerPool:
             self._all[proc.popen.pid] = proc
         self._idle.put(proc)
 
-    def _replace(self, proc: _Process) -> None:
+    def _replace(self, proc: _Process, *, wait: bool = True) -> None:
+        """Kill ``proc`` and start another; ``wait=False`` (on the event loop) reaps it in a thread."""
         with self._lock:
             self._all.pop(proc.popen.pid, None)
-        proc.kill()
+        if wait:
+            proc.kill()
+        else:
+            with contextlib.suppress(OSError):
+                proc.popen.kill()
+            threading.Thread(target=proc.kill, daemon=True).start()
         if not self._closed:
             threading.Thread(target=self._add, daemon=True).start()
 
@@ -207,43 +273,111 @@ class WorkerPool:
         deadline = time.monotonic() + timeout
         proc = self._take(deadline, timeout, cancel)
         try:
-            proc.conn.send(job)
-            proc.snapshot = job.get("snapshot")
+            self._send(proc, job)
             while not proc.conn.poll(min(POLL_INTERVAL, max(0.0, deadline - time.monotonic()))):
                 if cancel is not None and cancel.is_set():
-                    self.killed += 1
-                    self._replace(proc)
+                    self._stop(proc)
                     raise WorkCancelled(f"the client went away; its {self.what} was stopped")
                 if time.monotonic() >= deadline:
-                    self.killed += 1
-                    self._replace(proc)
+                    self._stop(proc)
                     raise self.timeout_error(self._timeout_message(timeout))
             reply: dict[str, Any] = proc.conn.recv()
         except (EOFError, OSError) as exc:
-            self._replace(proc)
-            code = proc.popen.poll()
-            if code is not None and code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
-                raise MemoryLimitExceeded(self._memory_message()) from None
-            raise StoreError(f"a worker failed: {type(exc).__name__} (exit code {code})") from None
+            raise self._failed(proc, exc) from None
+        return self._done(proc, reply)
+
+    async def run_async(self, job: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """``run`` for the event loop: no thread, the reply is awaited on the worker's socket.
+
+        Cancelling the awaiting task (the client went away) kills the worker as ``cancel`` does
+        for ``run``; so does the time limit, which covers waiting for a free worker too.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + timeout
+        proc = await self._take_async(loop, deadline, timeout)
+        try:
+            self._send(proc, job)
+            if not await _readable(loop, proc.conn, deadline - time.monotonic()):
+                self._stop(proc, wait=False)
+                raise self.timeout_error(self._timeout_message(timeout))
+            reply: dict[str, Any] = proc.conn.recv()
+        except asyncio.CancelledError:
+            self._stop(proc, wait=False)
+            raise
+        except (EOFError, OSError) as exc:
+            raise self._failed(proc, exc, wait=False) from None
+        return self._done(proc, reply, wait=False)
+
+    def _send(self, proc: _Process, job: dict[str, Any]) -> None:
+        proc.snapshot = job.get("snapshot")
+        proc.conn.send(job)
+
+    def _stop(self, proc: _Process, *, wait: bool = True) -> None:
+        self.killed += 1
+        self._replace(proc, wait=wait)
+
+    def _failed(self, proc: _Process, exc: BaseException, *, wait: bool = True) -> CoprokgError:
+        """The error for a worker that died while working (replaced here)."""
+        try:  # the connection closed: the worker is exiting, or has
+            code: int | None = proc.popen.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            code = None
+        self._replace(proc, wait=wait)
+        if code is not None and code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
+            return MemoryLimitExceeded(self._memory_message())
+        return StoreError(f"a worker failed: {type(exc).__name__} (exit code {code})")
+
+    def _done(self, proc: _Process, reply: dict[str, Any], *, wait: bool = True) -> dict[str, Any]:
         if reply.get("error") == "memory":
-            self._replace(proc)
+            self._replace(proc, wait=wait)
             raise MemoryLimitExceeded(self._memory_message())
         proc.jobs += 1
         self._idle.put(proc)
         return reply
 
     def _take(self, deadline: float, timeout: float, cancel: threading.Event | None) -> _Process:
-        while True:
-            try:
-                return self._idle.get(timeout=min(POLL_INTERVAL, max(0.0, deadline - time.monotonic())))
-            except queue.Empty:
-                pass
-            if cancel is not None and cancel.is_set():
-                raise WorkCancelled(f"the client went away before its {self.what} started")
-            if time.monotonic() >= deadline:
-                raise self.timeout_error(
-                    f"no worker became free for the {self.what} within the time limit of {timeout:g} s; try again later"
-                )
+        waiter = _Waiter()
+        proc = self._idle.take_or_wait(waiter)
+        if proc is not None:
+            return proc
+        assert waiter.event is not None
+        while not waiter.event.wait(min(POLL_INTERVAL, max(0.0, deadline - time.monotonic()))):
+            if (cancel is not None and cancel.is_set()) or time.monotonic() >= deadline:
+                proc = self._idle.give_up(waiter)
+                if proc is not None:
+                    self._idle.put(proc)
+                if cancel is not None and cancel.is_set():
+                    raise WorkCancelled(f"the client went away before its {self.what} started")
+                raise self.timeout_error(self._busy_message(timeout))
+        assert waiter.given is not None
+        return waiter.given
+
+    async def _take_async(self, loop: asyncio.AbstractEventLoop, deadline: float, timeout: float) -> _Process:
+        waiter = _Waiter(loop.create_future())
+        proc = self._idle.take_or_wait(waiter)
+        if proc is not None:
+            return proc
+        assert waiter.future is not None
+        timer = loop.call_later(max(0.0, deadline - time.monotonic()), _wake, waiter.future)
+        try:
+            await waiter.future
+        except asyncio.CancelledError:
+            proc = self._idle.give_up(waiter)
+            if proc is not None:
+                self._idle.put(proc)
+            raise
+        finally:
+            timer.cancel()
+        proc = self._idle.give_up(waiter)
+        if proc is not None and time.monotonic() >= deadline:
+            self._idle.put(proc)
+            proc = None
+        if proc is None:
+            raise self.timeout_error(self._busy_message(timeout))
+        return proc
+
+    def _busy_message(self, timeout: float) -> str:
+        return f"no worker became free for the {self.what} within the time limit of {timeout:g} s; try again later"
 
     def _timeout_message(self, timeout: float) -> str:
         return f"the {self.what} ran longer than the time limit of {timeout:g} s and was stopped"
@@ -253,6 +387,28 @@ class WorkerPool:
             f"the {self.what} needed more memory than a worker may use "
             f"({self.memory_mb} MB, COPROKG_WORKER_MEMORY_MB) and was stopped"
         )
+
+
+async def _readable(loop: asyncio.AbstractEventLoop, conn: Connection, timeout: float) -> bool:
+    """Wait until ``conn`` has data (True) or ``timeout`` seconds pass (False), on the event loop."""
+    if timeout <= 0:
+        return conn.poll(0)
+    ready: asyncio.Future[bool] = loop.create_future()
+
+    def done(value: bool) -> None:
+        if not ready.done():
+            ready.set_result(value)
+
+    fd = conn.fileno()
+    loop.add_reader(fd, done, True)
+    timer = loop.call_later(timeout, done, False)
+    try:
+        return await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+        # the event loop made the socket non-blocking; ``Connection`` reads and writes whole messages
+        os.set_blocking(fd, True)
 
 
 class QueryWorkerPool(WorkerPool):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import shutil
@@ -142,6 +143,36 @@ def test_timeout_kills_the_worker_and_the_next_query_runs(store: EmbeddedStore) 
     assert store.pool.killed == 1
     assert _rows(store, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert store.pool.pids() != pids
+
+
+def test_async_query_timeout_and_cancel_kill_the_worker(store: EmbeddedStore) -> None:
+    """``query_async`` (the service's path: no thread) stops work as ``query`` does, by killing the worker."""
+
+    async def scenario() -> None:
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            await store.query_async(QueryRequest(SLOW), timeout=1.0)
+        assert time.monotonic() - started < 3.0
+        assert store.pool.killed == 1
+        deadline = time.monotonic() + 30
+        while len(store.pool.pids()) < store.pool.size and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)  # the killed worker's replacement is starting
+        task = asyncio.ensure_future(store.query_async(QueryRequest(SLOW), timeout=60))
+        await asyncio.sleep(0.5)
+        task.cancel()  # what the service does when the client goes away
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert store.pool.killed == 2
+        # more queries than workers: the others wait for a free one, sync and async callers alike
+        point = "SELECT ?o WHERE { ?s ?p ?o } LIMIT 1"
+        threaded = [asyncio.to_thread(store.query, QueryRequest(point), timeout=60) for _ in range(4)]
+        results = await asyncio.gather(
+            *(store.query_async(QueryRequest(point), timeout=60) for _ in range(8)), *threaded
+        )
+        assert all(json.loads(r.body)["results"]["bindings"] for r in results)
+
+    asyncio.run(scenario())
+    assert len(store.pool.pids()) == store.pool.size
 
 
 def test_row_cap(store: EmbeddedStore) -> None:

@@ -9,7 +9,14 @@ import pytest
 from rdflib.query import Result
 
 from coprokg.sparql import formats
-from coprokg.sparql.results import render, write_boolean, write_solutions
+from coprokg.sparql.results import (
+    NATIVE_BUDGET,
+    natively_ordered,
+    render,
+    render_json_natively,
+    write_boolean,
+    write_solutions,
+)
 
 pytest_plugins = ["storekit"]
 
@@ -76,3 +83,44 @@ def test_render_caps_rows_and_says_so() -> None:
         store.query("CONSTRUCT WHERE { ?s ?p ?o }"), solutions_format=None, graph_format="ntriples", max_rows=7
     )
     assert graph.truncated and graph.body.count(b"\n") == 7
+
+
+TRICKY = """
+@prefix ex: <http://example.org/> .
+ex:a ex:p "say \\"hi\\", then\\nleave\\tnow"@en , "caf\\u00e9 \\u2603 \\\\ / \\u0001"@fr-BE , "},{\\"x\\":{" .
+ex:a ex:p 42 , 1.5 , "2024-01-01"^^<http://www.w3.org/2001/XMLSchema#date> , true .
+ex:a ex:p [ ex:q ex:b ] .
+ex:b ex:p ex:a .
+<< ex:a ex:p ex:b >> ex:says "quoted" .
+"""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+        "SELECT ?o ?s WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?z } }",
+        "SELECT ?z WHERE { ?s ?p ?o OPTIONAL { ?o <http://example.org/none> ?z } }",
+        "SELECT ?x WHERE { } ",
+        "SELECT ?s WHERE { ?s <http://example.org/none> ?o }",
+    ],
+)
+@pytest.mark.parametrize("max_rows", [1, 3, 1000])
+def test_native_json_is_the_capped_writer_byte_for_byte(query: str, max_rows: int) -> None:
+    """Oxigraph's JSON writer (fast path of the query workers) gives what ``render`` gives, cap included."""
+    store = ox.Store()
+    store.load(TRICKY.encode(), ox.RdfFormat.TURTLE)
+    expected = render(store.query(query), solutions_format="json", graph_format=None, max_rows=max_rows)
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions) and natively_ordered(result, None)
+    # max_rows 1 and 3: rows are counted by Oxigraph's parser (the body may hold more); 1000: json.loads
+    assert render_json_natively(result, max_rows=max_rows, budget=NATIVE_BUDGET) == expected
+
+
+def test_native_json_gives_up_past_its_budget() -> None:
+    store = ox.Store()
+    store.load(TRICKY.encode(), ox.RdfFormat.TURTLE)
+    result = store.query("SELECT * WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QuerySolutions)
+    assert render_json_natively(result, max_rows=10, budget=100) is None
+    assert not natively_ordered(store.query("SELECT * WHERE { ?s ?p ?o }"), ["s", "p", "o"])
