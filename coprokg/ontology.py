@@ -31,6 +31,7 @@ __all__ = [
     "Vocabulary",
     "VocabularyValue",
     "default_ontology",
+    "ontology_at",
     "parse_turtle",
 ]
 
@@ -156,7 +157,7 @@ class Ontology:
     def load(cls, path: Path | None = None) -> Ontology:
         """Parse the ontology file (Turtle) at ``path`` (default: ``ontology/coprod.ttl``)."""
         path = path or ontology_path()
-        return cls(parse_turtle(path), path)
+        return cls(turtle.read_turtle(path), path)
 
     def _members(self, cls: URIRef) -> set[URIRef]:
         classes = {cls} | {s for s in self.graph.transitive_subjects(RDFS.subClassOf, cls) if isinstance(s, URIRef)}
@@ -309,10 +310,11 @@ class Ontology:
 
 
 @lru_cache(maxsize=4)
-def _load_cached(path: Path) -> Ontology:
+def ontology_at(path: Path) -> Ontology:
+    """The ontology file at ``path`` (resolved), loaded once per process and shared."""
     return Ontology.load(path)
 
 
 def default_ontology() -> Ontology:
     """The project's ontology, loaded once per process."""
-    return _load_cached(ontology_path().resolve())
+    return ontology_at(ontology_path().resolve())

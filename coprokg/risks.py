@@ -16,7 +16,7 @@ from pathlib import Path
 from coprokg.cases.load import LoadedCase
 from coprokg.ontology import Ontology
 from coprokg.shacl import CaseIndex, compile_shapes
-from coprokg.turtle import parse_turtle
+from coprokg.turtle import read_turtle
 from coprokg.validate import ValidationResult, digest_index, located_result
 
 __all__ = ["RiskEvaluator"]
@@ -26,7 +26,7 @@ class RiskEvaluator:
     """Runs the compiled risk shapes over one case at a time."""
 
     def __init__(self, ontology: Ontology, shapes_path: Path) -> None:
-        self.shapes = parse_turtle(shapes_path)
+        self.shapes = read_turtle(shapes_path)
         self.compiled = compile_shapes(self.shapes)
         self.ontology = ontology
 

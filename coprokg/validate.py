@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Literal as Choice
 
 import pyoxigraph as ox
-import pyshacl.constraints.constraint_component as _shacl_component
 from pydantic import BaseModel, Field
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH
 from rdflib.term import Node
@@ -31,7 +29,7 @@ from coprokg.ontology import Ontology, default_ontology
 from coprokg.paths import shapes_dir
 from coprokg.rdfterms import to_ox_term
 from coprokg.shacl import CaseIndex, CompiledShapes, UnsupportedShape, compile_shapes
-from coprokg.turtle import parse_turtle
+from coprokg.turtle import read_turtle
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +56,16 @@ class _LiteralSubstitution:
         return re.sub(pattern, repl, string, count=count, flags=flags)
 
 
-_shacl_component.re = _LiteralSubstitution()  # type: ignore[attr-defined,assignment]
+@lru_cache(maxsize=1)
+def _pyshacl_validate() -> Callable[..., tuple[bool, Graph, str]]:
+    """pySHACL's ``validate``, imported on first use (it is the oracle and the fallback, and takes a
+    sixth of a second to import), with its message formatting given ``_LiteralSubstitution``."""
+    import pyshacl.constraints.constraint_component as shacl_component
+    from pyshacl import validate
+
+    shacl_component.re = _LiteralSubstitution()  # type: ignore[attr-defined,assignment]
+    return validate
+
 
 __all__ = [
     "CASE_SHAPE_FILES",
@@ -130,7 +137,7 @@ def _shapes(directory: Path, files: tuple[str, ...]) -> Graph:
 def _shapes_at(directory: Path, files: tuple[str, ...], stamp: tuple[tuple[int, int], ...]) -> Graph:
     graph = Graph()
     for name in files:
-        part = parse_turtle(directory / name)
+        part = read_turtle(directory / name)
         for prefix, namespace in part.namespaces():
             graph.bind(prefix, namespace, override=False)
         graph += part
@@ -279,7 +286,9 @@ def _pyshacl_results(loaded: LoadedCase, ontology: Ontology, shapes: Graph) -> l
         data.add(triple)
     for triple in vocabulary_digest(ontology):
         data.add(triple)
-    _, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    _, report_graph, _ = _pyshacl_validate()(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
     raw: list[_Raw] = []
     for result in report_graph.subjects(RDF.type, SH.ValidationResult):
         focus = report_graph.value(result, SH.focusNode)

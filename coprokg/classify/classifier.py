@@ -16,7 +16,7 @@ from coprokg.classify.expressions import Named, render
 from coprokg.classify.result import Classification, Explanation, Membership, NearMiss, Reading
 from coprokg.fields import node_path, property_path
 from coprokg.namespaces import CPK, CaseNode, NodeKind, actor_iri, case_iri, parse_case_node
-from coprokg.ontology import Ontology, Typology
+from coprokg.ontology import Ontology, Typology, ontology_at
 from coprokg.paths import ontology_path, shapes_dir
 from coprokg.risks import RiskEvaluator
 
@@ -323,7 +323,7 @@ class Classifier:
 
 @lru_cache(maxsize=4)
 def _classifier_for(path: Path) -> Classifier:
-    return Classifier(Ontology.load(path))
+    return Classifier(ontology_at(path))
 
 
 def default_classifier() -> Classifier:
