@@ -75,25 +75,35 @@ class CaseIndex:
     __slots__ = ("_back", "_back_inverse", "_own", "_own_inverse", "_triples")
 
     def __init__(self, triples: Iterable[tuple[Node, Node, Node]], background: CaseIndex | None = None) -> None:
+        """``triples`` are distinct (a graph's); one also in ``background`` counts once."""
         own: dict[Node, dict[Node, list[Node]]] = {}
         inverse: dict[Node, dict[Node, list[Node]]] = {}
         kept: list[tuple[Node, Node, Node]] = []
-        seen: set[tuple[Node, Node, Node]] = set()
-        for s, p, o in triples:
-            if (s, p, o) in seen:
+        back = background._own if background is not None else {}
+        for triple in triples:
+            s, p, o = triple
+            if s in back and o in back[s].get(p, ()):
                 continue
-            seen.add((s, p, o))
-            kept.append((s, p, o))
-            own.setdefault(s, {}).setdefault(p, []).append(o)
-            inverse.setdefault(o, {}).setdefault(p, []).append(s)
+            kept.append(triple)
+            props = own.get(s)
+            if props is None:
+                props = own[s] = {}
+            values = props.get(p)
+            if values is None:
+                props[p] = [o]
+            else:
+                values.append(o)
+            props = inverse.get(o)
+            if props is None:
+                props = inverse[o] = {}
+            values = props.get(p)
+            if values is None:
+                props[p] = [s]
+            else:
+                values.append(s)
         self._own, self._own_inverse, self._triples = own, inverse, kept
-        self._back = background._own if background is not None else {}
+        self._back = back
         self._back_inverse = background._own_inverse if background is not None else {}
-        if background is not None:  # a triple in both counts once
-            for s, p, o in kept:
-                if o in background._own.get(s, {}).get(p, ()):
-                    own[s][p].remove(o)
-                    inverse[o][p].remove(s)
 
     @property
     def triples(self) -> list[tuple[Node, Node, Node]]:
