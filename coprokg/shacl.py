@@ -73,6 +73,11 @@ class CaseIndex:
     """
 
     __slots__ = ("_back", "_back_inverse", "_own", "_own_inverse", "_triples")
+    _own: dict[Node, dict[Node, list[Node]]]
+    _own_inverse: dict[Node, dict[Node, list[Node]]]
+    _back: dict[Node, dict[Node, list[Node]]]
+    _back_inverse: dict[Node, dict[Node, list[Node]]]
+    _triples: list[tuple[Node, Node, Node]]
 
     def __init__(self, triples: Iterable[tuple[Node, Node, Node]], background: CaseIndex | None = None) -> None:
         """``triples`` are distinct (a graph's); one also in ``background`` counts once."""
