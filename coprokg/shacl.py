@@ -85,27 +85,23 @@ class CaseIndex:
         inverse: dict[Node, dict[Node, list[Node]]] = {}
         kept: list[tuple[Node, Node, Node]] = []
         back = background._own if background is not None else {}
+
+        def put(index: dict[Node, dict[Node, list[Node]]], key: Node, p: Node, value: Node) -> None:
+            props = index.get(key)
+            if props is None:
+                index[key] = {p: [value]}
+            elif p in props:
+                props[p].append(value)
+            else:
+                props[p] = [value]
+
         for triple in triples:
             s, p, o = triple
             if s in back and o in back[s].get(p, ()):
                 continue
             kept.append(triple)
-            props = own.get(s)
-            if props is None:
-                props = own[s] = {}
-            values = props.get(p)
-            if values is None:
-                props[p] = [o]
-            else:
-                values.append(o)
-            props = inverse.get(o)
-            if props is None:
-                props = inverse[o] = {}
-            values = props.get(p)
-            if values is None:
-                props[p] = [s]
-            else:
-                values.append(s)
+            put(own, s, p, o)
+            put(inverse, o, p, s)
         self._own, self._own_inverse, self._triples = own, inverse, kept
         self._back = back
         self._back_inverse = background._own_inverse if background is not None else {}

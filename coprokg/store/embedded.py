@@ -27,7 +27,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -321,12 +321,15 @@ class EmbeddedStore(GraphStore):
 
     def apply(self, operations: Sequence[str]) -> None:
         text = " ;\n".join(op for op in operations if op)
-        if not text:
-            return
+        if text:
+            self._write(lambda store: store.update(text))
+
+    def _write(self, change: Callable[[ox.Store], None]) -> None:
+        """Run one transaction (``update`` or ``extend``) on the store, its faults made visible."""
         self._before_write()
         with self._write_lock:
             try:
-                self.store.update(text)
+                change(self.store)
             except OSError as exc:
                 raise self._fault(exc) from None
             finally:
@@ -342,16 +345,8 @@ class EmbeddedStore(GraphStore):
             ):
                 name = ox.NamedNode(graph)
                 quads.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-        if not quads:
-            return
-        self._before_write()
-        with self._write_lock:
-            try:
-                self.store.extend(quads)
-            except OSError as exc:
-                raise self._fault(exc) from None
-            finally:
-                self._written()
+        if quads:
+            self._write(lambda store: store.extend(quads))
 
     def export(self, out: BinaryIO, format_key: str = "nquads") -> None:
         try:

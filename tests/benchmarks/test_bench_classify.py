@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import random
 import resource
 import signal
 import statistics
@@ -17,10 +16,12 @@ import tracemalloc
 from queue import Empty
 from typing import Any
 
+from casegen import random_cases
+
 from coprokg.cases import case_from_dict
 from coprokg.classify import Classifier
 from coprokg.classify.oracle import compare
-from coprokg.ontology import Ontology, default_ontology
+from coprokg.ontology import Ontology
 from coprokg.paths import ontology_path
 
 N_CASES = 10_000
@@ -30,36 +31,8 @@ BATCH_TIME_LIMIT = 300.0
 
 
 def generated_cases(n: int, seed: int = 2026) -> list[dict[str, Any]]:
-    """Cases drawn at random from the ontology's vocabularies (same shape as the test strategy)."""
-    rng = random.Random(seed)
-    vocab = {k: v.notations for k, v in default_ontology().vocabularies.items()}
-    cases = []
-    for i in range(n):
-        actors = [f"a{j}" for j in range(rng.randint(1, 4))]
-        participations = []
-        for _ in range(rng.randint(0, 5)):
-            part: dict[str, Any] = {
-                "actor": rng.choice(actors),
-                "stage": rng.choice(vocab["stage"]),
-                "decision": rng.choice(vocab["decision"]),
-            }
-            if rng.random() < 0.7:
-                part["task"] = rng.choice(vocab["task"])
-            if rng.random() < 0.6:
-                part["contributes"] = sorted(rng.sample(vocab["contributes"], rng.randint(1, 2)))
-            participations.append(part)
-        cases.append(
-            {
-                "id": f"bench-{i}",
-                "title": "generated",
-                "description": "generated",
-                "domain": rng.choice(vocab["domain"]),
-                "actors": [{"id": a, "kind": rng.choice(vocab["kind"]), "label": a} for a in actors],
-                "participations": participations,
-                "sources": [{"cite": "generated"}],
-            }
-        )
-    return cases
+    """Cases drawn at random from the ontology's vocabularies (``tests/casegen.py``)."""
+    return random_cases(n, seed=seed, prefix="bench")
 
 
 def pct(values: list[float], q: float) -> float:
