@@ -10,8 +10,10 @@ SPARQL that any SPARQL 1.1 store understands. Internal queries name their graphs
 from __future__ import annotations
 
 import json
+import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -24,8 +26,9 @@ from coprokg.sparql.prefixes import known_prefixes
 from coprokg.sparql.results import RenderedResult
 from coprokg.sparql.safety import check_update
 from coprokg.sparql.syntax import Rewritten, explain_syntax_error, located, with_dataset
-from coprokg.store.finding import CaseQuery, case_query_sparql
-from coprokg.store.records import RECORD, CaseRecord, case_graph_iri, classification_graph
+from coprokg.store.catalogue import CaseCatalogue, CatalogueRow, role_name, search_text
+from coprokg.store.finding import CaseQuery, case_query_sparql, citizen_roles
+from coprokg.store.records import RDF_TYPE, RECORD, CaseRecord, case_graph_iri, classification_graph
 from coprokg.store.usage import TermUsage, UsageKind, UsedCase, usage_sparql
 
 
@@ -131,10 +134,16 @@ class GraphStore(ABC):
 
     backend: str = "abstract"
 
+    #: Seconds a catalogue is trusted on a store that does not count its writes (``revision`` None):
+    #: writes that bypass coprokg and keep the number of cases are seen after this long at most.
+    catalogue_max_age: float = 60.0
+
     def __init__(self, *, query_timeout: float = 5.0, max_rows: int = 10_000) -> None:
         self.query_timeout = query_timeout
         self.max_rows = max_rows
         self._usage: tuple[int, TermUsage] | None = None
+        self._catalogue: CaseCatalogue | None = None
+        self._catalogue_lock = threading.Lock()
 
     # ------------------------------------------------------------------ backend primitives
     def insert_operations(self, graphs: dict[str, Sequence[ox.Triple]]) -> list[str]:
@@ -155,6 +164,9 @@ class GraphStore(ABC):
             request = UpdateRequest(request)
         check_update(request.text)
         rewritten = with_dataset(request.text, request.using_graphs, request.using_named_graphs)
+        counter = self._counter_operations()
+        if counter:  # a store shared with other processes: counted first, so no reader misses it
+            self.apply(counter)
         self._run_update(rewritten, request.base_iri)
 
     @abstractmethod
@@ -195,27 +207,25 @@ class GraphStore(ABC):
     def put_case(self, record: CaseRecord) -> bool:
         """Store a case with its classification, replacing any old one; True when it is new."""
         created = not self.has_case(record.case_id)
-        self.apply(
-            replace_graphs(
-                {
-                    case_graph_iri(record.case_id): record.case_triples,
-                    classification_graph(record.case_id): record.derived_triples,
-                },
-                self.insert_operations,
-            )
+        operations = replace_graphs(
+            {
+                case_graph_iri(record.case_id): record.case_triples,
+                classification_graph(record.case_id): record.derived_triples,
+            },
+            self.insert_operations,
         )
+        self._write_cases(operations, record.case_id, lambda catalogue: self._record_row(record, catalogue), created)
         return created
 
     def delete_case(self, case_id: str) -> bool:
         """Remove a case and what was derived from it; False when there was none."""
         if not self.has_case(case_id):
             return False
-        self.apply(
-            [
-                f"DROP SILENT GRAPH {iri(case_graph_iri(case_id))}",
-                f"DROP SILENT GRAPH {iri(classification_graph(case_id))}",
-            ]
-        )
+        operations = [
+            f"DROP SILENT GRAPH {iri(case_graph_iri(case_id))}",
+            f"DROP SILENT GRAPH {iri(classification_graph(case_id))}",
+        ]
+        self._write_cases(operations, case_id, None, False)
         return True
 
     def has_case(self, case_id: str) -> bool:
@@ -314,7 +324,30 @@ class GraphStore(ABC):
         return CasePage(total=len(items), offset=offset, limit=limit, items=items[offset : offset + limit])
 
     def find_cases(self, query: CaseQuery) -> CasePage:
-        """One page of the cases matching ``query``, with the total: filtered, sorted and paged by the store."""
+        """One page of the cases matching ``query``, with the total, from the case catalogue
+        (``coprokg.store.catalogue``): the same page as ``find_cases_sparql``, at a cost that does not
+        grow with the number of stored cases when unfiltered."""
+        ontology = default_ontology()
+        query = query.checked(ontology)
+        catalogue = self.case_catalogue()
+        with catalogue.lock:
+            total, rows = catalogue.find(query, ontology)
+            items = [
+                CaseSummary(
+                    id=r.id,
+                    title=r.title,
+                    domain=r.domain,
+                    country=r.country,
+                    power_transfer=r.level,
+                    warnings=r.warnings,
+                )
+                for r in rows
+            ]
+        return CasePage(total=total, offset=query.offset, limit=query.limit, items=items)
+
+    def find_cases_sparql(self, query: CaseQuery) -> CasePage:
+        """``find_cases`` filtered, sorted and paged by the store in SPARQL (its cost grows with the
+        number of stored cases): the reference the catalogue is tested against."""
         select, count = case_query_sparql(query, prefixes=PREFIXES, case_graph_prefix=CASE_GRAPH_PREFIX)
         total_rows = self.select(count)
         total = int(total_rows[0]["n"].value) if total_rows and "n" in total_rows[0] else 0
@@ -334,7 +367,14 @@ class GraphStore(ABC):
         return CasePage(total=total, offset=query.offset, limit=query.limit, items=list(items.values()))
 
     def case_facets(self) -> dict[str, dict[str, int]]:
-        """How many stored cases have each country, policy domain and power-transfer level (values in use only)."""
+        """How many stored cases have each country, policy domain and power-transfer level (values in use only),
+        kept by the case catalogue (equal to ``case_facets_sparql``)."""
+        catalogue = self.case_catalogue()
+        with catalogue.lock:
+            return catalogue.facets()
+
+    def case_facets_sparql(self) -> dict[str, dict[str, int]]:
+        """``case_facets`` counted by the store in SPARQL."""
         facets: dict[str, dict[str, int]] = {"country": {}, "domain": {}, "level": {}}
         patterns = {
             "country": "GRAPH ?g { ?case a cpk:Case ; cpk:country ?value }",
@@ -349,6 +389,202 @@ class GraphStore(ABC):
             )
             facets[name] = {str(r["value"].value): int(r["n"].value) for r in rows if "value" in r}
         return facets
+
+    # ------------------------------------------------------------------ the case catalogue
+    def _counter_operations(self) -> list[str]:
+        """The update operation that counts a write in the store (only where ``revision`` is None:
+        the store is shared with other processes), written first so a write that breaks off half-way
+        on a store without transactions is still counted."""
+        if self.revision() is not None:
+            return []
+        meta, prop = iri(META_GRAPH), iri(RECORD + "changeCount")
+        return [
+            f"DELETE {{ GRAPH {meta} {{ {meta} {prop} ?n }} }} INSERT {{ GRAPH {meta} {{ {meta} {prop} ?next }} }} "
+            f"WHERE {{ OPTIONAL {{ GRAPH {meta} {{ {meta} {prop} ?n }} }} BIND(COALESCE(?n, 0) + 1 AS ?next) }}"
+        ]
+
+    def change_token(self) -> Hashable:
+        """What changes with every write: ``revision`` when the backend counts its writes; else the
+        store's change count (every write through coprokg adds one) with the number of stored cases
+        (which a write that bypasses coprokg may change)."""
+        revision = self.revision()
+        if revision is not None:
+            return revision
+        meta = iri(META_GRAPH)
+        rows = self.select(
+            PREFIXES + "SELECT (MAX(?k) AS ?count) (COUNT(?c) AS ?cases) WHERE { "
+            f"{{ GRAPH ?g {{ ?c a cpk:Case }} }} UNION {{ GRAPH {meta} {{ {meta} cpkr:changeCount ?k }} }} }}"
+        )
+        row = rows[0] if rows else {}
+        count = int(row["count"].value) if "count" in row else 0
+        return (count, int(row["cases"].value) if "cases" in row else 0)
+
+    def _expected_token(self, before: Hashable, added: int) -> Hashable:
+        """The token after one write of ours (``added``: cases it added, -1 when it removed one)."""
+        if isinstance(before, int):
+            return before + 1
+        assert isinstance(before, tuple)
+        count, cases = before
+        return (count + 1, cases + added)
+
+    def case_catalogue(self) -> CaseCatalogue:
+        """The case catalogue at the store's current state (built, or rebuilt after a write it did not see)."""
+        catalogue = self._catalogue
+        if catalogue is not None and self._fresh(catalogue, self.change_token()):
+            return catalogue
+        with self._catalogue_lock:
+            token = self.change_token()  # read under the lock: a write of ours has finished
+            catalogue = self._catalogue
+            if catalogue is None or not self._fresh(catalogue, token):
+                catalogue = self._build_catalogue(token)
+                self._catalogue = catalogue
+            return catalogue
+
+    def _fresh(self, catalogue: CaseCatalogue, token: Hashable) -> bool:
+        if catalogue.token != token:
+            return False
+        return self.revision() is not None or time.monotonic() - catalogue.built_at < self.catalogue_max_age
+
+    def _domain_notations(self) -> dict[str, str]:
+        rows = self.select(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "SELECT ?d ?n WHERE { GRAPH ?og { ?d skos:notation ?n } FILTER(isIRI(?d)) }"
+        )
+        notations: dict[str, str] = {}
+        for row in rows:
+            notations.setdefault(str(row["d"].value), str(row["n"].value))
+        return notations
+
+    def _build_catalogue(self, token: Hashable) -> CaseCatalogue:
+        """Every stored case's summary row, read in four SELECTs (``coprokg.store.catalogue``)."""
+        built_at = time.monotonic()
+        notations = self._domain_notations()
+        ranks = {lv.notation: lv.rank for lv in default_ontology().power_levels()}
+        levels: dict[str, tuple[str, int]] = {}
+        for row in self.select(
+            PREFIXES + "SELECT ?case ?level ?warnings WHERE { GRAPH ?cg { ?case cpkr:powerTransferLevel ?level "
+            "OPTIONAL { ?case cpkr:warningCount ?warnings } } }"
+        ):
+            levels.setdefault(
+                str(row["case"].value),
+                (str(row["level"].value), int(row["warnings"].value) if "warnings" in row else 0),
+            )
+        role_iris = " ".join(iri(r.iri) for r in citizen_roles())
+        roles: dict[str, set[str]] = {}
+        for row in self.select(
+            PREFIXES + "SELECT DISTINCT ?case ?type WHERE { GRAPH ?cg { ?case cpkr:powerTransferLevel ?any . "
+            f"?x a ?type }} VALUES ?type {{ {role_iris} }} }}"
+        ):
+            name = role_name(str(row["type"].value))
+            if name is not None:
+                roles.setdefault(str(row["case"].value), set()).add(name)
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        rows = []
+        for row in self.select(
+            PREFIXES + "SELECT ?case ?id ?title ?description ?domain ?country WHERE {\n"
+            "  GRAPH ?g { ?case a cpk:Case ; dcterms:identifier ?id .\n"
+            "    OPTIONAL { ?case dcterms:title ?title } OPTIONAL { ?case dcterms:description ?description }\n"
+            "    OPTIONAL { ?case cpk:policyDomain ?domain } OPTIONAL { ?case cpk:country ?country } }\n"
+            f"  FILTER(STRSTARTS(STR(?g), {literal(CASE_GRAPH_PREFIX)}))\n}}"
+        ):
+            case = str(row["case"].value)
+            level, warnings = levels.get(case, (None, 0))
+            case_roles = frozenset(roles.get(case, ()))
+            rows.append(
+                _row(
+                    str(row["id"].value),
+                    str(row["title"].value) if "title" in row else None,
+                    str(row["description"].value) if "description" in row else None,
+                    str(row["domain"].value) if "domain" in row else None,
+                    str(row["country"].value) if "country" in row else None,
+                    level,
+                    warnings,
+                    shared.setdefault(case_roles, case_roles),
+                    notations,
+                    ranks,
+                )
+            )
+        catalogue = CaseCatalogue.of(rows, token=token, built_at=built_at)
+        catalogue.notations = notations
+        catalogue.ranks = ranks
+        return catalogue
+
+    def _record_row(self, record: CaseRecord, catalogue: CaseCatalogue) -> CatalogueRow | None:
+        """The catalogue row of a case about to be written (None when it would have none)."""
+        case = ox.NamedNode(str(case_iri(record.case_id)))
+        values: dict[str, str] = {}
+        is_case = False
+        for t in record.case_triples:
+            if t.subject != case or not isinstance(t.object, ox.NamedNode | ox.Literal):
+                continue
+            predicate = t.predicate.value
+            if predicate == RDF_TYPE.value and t.object.value == str(CPK.Case):
+                is_case = True
+            elif predicate in _CASE_FIELDS:
+                values.setdefault(_CASE_FIELDS[predicate], t.object.value)
+        if not is_case or "id" not in values:
+            return None
+        level: str | None = None
+        warnings, types = 0, set()
+        for t in record.derived_triples:
+            if not isinstance(t.object, ox.NamedNode | ox.Literal):
+                continue
+            predicate = t.predicate.value
+            if predicate == RDF_TYPE.value:
+                types.add(t.object.value)
+            elif t.subject == case and predicate == RECORD + "powerTransferLevel" and level is None:
+                level = t.object.value
+            elif t.subject == case and predicate == RECORD + "warningCount":
+                warnings = int(t.object.value)
+        roles = {r.iri for r in citizen_roles()}
+        names = frozenset(n for n in (role_name(x) for x in types & roles) if n is not None) if level else frozenset()
+        return _row(
+            values["id"],
+            values.get("title"),
+            values.get("description"),
+            values.get("domain"),
+            values.get("country"),
+            level,
+            warnings if level is not None else 0,
+            names,
+            catalogue.notations,
+            catalogue.ranks,
+        )
+
+    def _write_cases(
+        self,
+        operations: list[str],
+        case_id: str,
+        row: Callable[[CaseCatalogue], CatalogueRow | None] | None,
+        created: bool,
+    ) -> None:
+        """Apply a case write and bring the catalogue along (row by row when it saw every earlier
+        write and no other write came between; else it is dropped and rebuilt on its next use)."""
+        with self._catalogue_lock:
+            catalogue = self._catalogue
+            before = self.change_token() if catalogue is not None else None
+            try:
+                self.apply(self._counter_operations() + operations)
+            except BaseException:
+                self._catalogue = None
+                raise
+            if catalogue is None:
+                return
+            if before != catalogue.token or not self._fresh(catalogue, before):
+                self._catalogue = None
+                return
+            after = self.change_token()
+            added = 1 if created else (-1 if row is None else 0)
+            if after != self._expected_token(before, added):
+                self._catalogue = None
+                return
+            with catalogue.lock:
+                new = row(catalogue) if row is not None else None
+                if new is None:
+                    catalogue.remove(case_id)
+                else:
+                    catalogue.add(new)
+                catalogue.token = after
 
     def term_usage(self) -> TermUsage:
         """Which stored cases use each ontology term (``coprokg.store.usage``): two queries for all terms.
@@ -390,7 +626,7 @@ class GraphStore(ABC):
         writes the graph again.
         """
         subject, prop, meta = iri(graph), iri(RECORD + "sourceDigest"), iri(META_GRAPH)
-        ops = [f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {prop} ?d }} }}"]
+        ops = [*self._counter_operations(), f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {prop} ?d }} }}"]
         ops.extend(replace_graphs({graph: triples}, self.insert_operations))
         if digest is not None:
             ops.append(f"INSERT DATA {{ GRAPH {meta} {{ {subject} {prop} {literal(digest)} }} }}")
@@ -403,11 +639,52 @@ class GraphStore(ABC):
         return str(rows[0]["d"].value) if rows else None
 
     def count_cases(self) -> int:
+        """The number of stored cases (kept by the case catalogue; equal to ``count_cases_sparql``)."""
+        catalogue = self.case_catalogue()
+        with catalogue.lock:
+            return len(catalogue)
+
+    def count_cases_sparql(self) -> int:
         rows = self.select(
             PREFIXES + "SELECT (COUNT(DISTINCT ?case) AS ?n) WHERE { GRAPH ?g { ?case a cpk:Case } "
             f"FILTER(STRSTARTS(STR(?g), {literal(CASE_GRAPH_PREFIX)})) }}"
         )
         return int(rows[0]["n"].value) if rows else 0
+
+
+_CASE_FIELDS = {
+    "http://purl.org/dc/terms/identifier": "id",
+    "http://purl.org/dc/terms/title": "title",
+    "http://purl.org/dc/terms/description": "description",
+    str(CPK.policyDomain): "domain",
+    str(CPK.country): "country",
+}
+
+
+def _row(
+    case_id: str,
+    title: str | None,
+    description: str | None,
+    domain_iri: str | None,
+    country: str | None,
+    level: str | None,
+    warnings: int,
+    roles: frozenset[str],
+    notations: dict[str, str],
+    ranks: dict[str, int],
+) -> CatalogueRow:
+    return CatalogueRow(
+        id=case_id,
+        title=title,
+        domain_iri=domain_iri,
+        domain=notations.get(domain_iri) if domain_iri is not None else None,
+        country=country,
+        level=level,
+        rank=ranks.get(level) if level is not None else None,
+        warnings=warnings,
+        roles=roles,
+        search=search_text(case_id, title, description),
+    )
 
 
 def syntax_error(text: str, message: str, line: int | None, column: int | None, *, field: str = "query") -> QueryError:
