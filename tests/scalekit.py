@@ -29,13 +29,77 @@ from coprokg.store.records import case_graph_iri
 
 TEMPLATE_ID = "zzqtemplate"
 TITLE, DESCRIPTION, COUNTRY = "ZZQ TITLE", "ZZQ DESCRIPTION", "AQ"  # Antarctica: no generated case keeps it
-WORDS = (
-    "neighbourhood budget police Park garden Zürich Évora school care energy Water Øresund library "
-    "youth elderly safety street Digital watch cooperative ÅLAND housing repair transport health "
-    "climate food data Commons participatory council 'quoted' art sport Łódź forest"
-).split()
+WORDS = [
+    "neighbourhood",
+    "budget",
+    "police",
+    "Park",
+    "garden",
+    "Zürich",
+    "Évora",
+    "school",
+    "care",
+    "energy",
+    "Water",
+    "Øresund",
+    "library",
+    "youth",
+    "elderly",
+    "safety",
+    "street",
+    "Digital",
+    "watch",
+    "cooperative",
+    "ÅLAND",
+    "housing",
+    "repair",
+    "transport",
+    "health",
+    "climate",
+    "food",
+    "data",
+    "Commons",
+    "participatory",
+    "council",
+    "'quoted'",
+    "art",
+    "sport",
+    "Łódź",
+    "forest",
+]
 COUNTRY_PREDICATE = "<https://w3id.org/coprokg/ontology#country>"
-COUNTRIES = "NL BE DE FR GB US BR PT ES IT DK SE NO FI PL CZ AT CH IE IN ZA KE JP KR AU NZ CA MX AR CL".split()
+COUNTRIES = [
+    "NL",
+    "BE",
+    "DE",
+    "FR",
+    "GB",
+    "US",
+    "BR",
+    "PT",
+    "ES",
+    "IT",
+    "DK",
+    "SE",
+    "NO",
+    "FI",
+    "PL",
+    "CZ",
+    "AT",
+    "CH",
+    "IE",
+    "IN",
+    "ZA",
+    "KE",
+    "JP",
+    "KR",
+    "AU",
+    "NZ",
+    "CA",
+    "MX",
+    "AR",
+    "CL",
+]
 
 
 def _notations(name: str) -> list[str]:
@@ -64,9 +128,7 @@ def template_case(rng: random.Random, number: int) -> dict[str, Any]:
         "title": TITLE,
         "description": DESCRIPTION,
         "domain": rng.choice(_notations("domain")),
-        "actors": [
-            {"id": a, "kind": rng.choice(_notations("kind")), "label": f"actor {a}"} for a in actor_ids
-        ],
+        "actors": [{"id": a, "kind": rng.choice(_notations("kind")), "label": f"actor {a}"} for a in actor_ids],
         "participations": participations,
         "accountability": [
             {"accountor": rng.choice(actor_ids), "forum": rng.choice(actor_ids), "type": rng.choice(_notations("type"))}
@@ -94,7 +156,9 @@ def build_records(count: int, seed: int = 7) -> list[str]:
             case_graph_iri(record.case_id): record.case_triples,
             classification_graph(record.case_id): record.derived_triples,
         }
-        lines = [str(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))) for g, ts in graphs.items() for t in ts]
+        lines = [
+            str(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))) for g, ts in graphs.items() for t in ts
+        ]
         out.append(" .\n".join(lines) + " .\n")
     return out
 

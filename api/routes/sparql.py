@@ -171,8 +171,10 @@ async def run_query(
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
     base_iri: str | None = None,
+    cached: bool = False,
 ) -> Response:
-    """Run a query with the formats the client accepts (shared with ``/queries/{name}``)."""
+    """Run a query with the formats the client accepts (shared with ``/queries/{name}``, which asks for a
+    result kept until the store changes: ``cached``)."""
     solutions = negotiate(accept, SOLUTION_FORMATS)
     graph = negotiate(accept, GRAPH_FORMATS)
     if solutions is None and graph is None:
@@ -186,9 +188,8 @@ async def run_query(
         graph_format=graph.key if graph else None,
         base_iri=base_iri,
     )
-    result = await run_in_threadpool(
-        lambda: store.query(request, timeout=settings.query_timeout, max_rows=settings.max_rows)
-    )
+    run = store.query_cached if cached else store.query
+    result = await run_in_threadpool(lambda: run(request, timeout=settings.query_timeout, max_rows=settings.max_rows))
     fmt = formats.ALL_FORMATS[result.format_key]
     return Response(
         result.body,

@@ -273,7 +273,7 @@ def stacked_bar_chart_svg(
 def overview(store: GraphStore, *, timeout: float, max_rows: int, ontology: Ontology | None = None) -> Overview:
     """Run the level query on ``store`` and draw both overview charts."""
     query = named_queries()[LEVEL_QUERY]
-    result = store.query(
+    result = store.query_cached(
         QueryRequest(text=query.text, solutions_format="json", graph_format=None), timeout=timeout, max_rows=max_rows
     )
     counts = level_counts(solution_values(result.body))

@@ -144,6 +144,8 @@ class GraphStore(ABC):
         self._usage: tuple[int, TermUsage] | None = None
         self._catalogue: CaseCatalogue | None = None
         self._catalogue_lock = threading.Lock()
+        self._results: dict[tuple[QueryRequest, float | None, int | None], tuple[Hashable, float, RenderedResult]] = {}
+        self._results_lock = threading.Lock()
 
     # ------------------------------------------------------------------ backend primitives
     def insert_operations(self, graphs: dict[str, Sequence[ox.Triple]]) -> list[str]:
@@ -168,6 +170,32 @@ class GraphStore(ABC):
         if counter:  # a store shared with other processes: counted first, so no reader misses it
             self.apply(counter)
         self._run_update(rewritten, request.base_iri)
+
+    #: How many results ``query_cached`` keeps (each at most ``max_rows`` rows).
+    cached_results: int = 16
+
+    def query_cached(
+        self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> RenderedResult:
+        """``query``, answered from the result of the same request while the store has not changed
+        (``change_token``; on a store that does not count its writes, for ``catalogue_max_age`` at
+        most): for the service's own queries (the named queries, the plots), whose text is fixed and
+        whose cost grows with the number of cases. The first request after a write pays it."""
+        key = (request, timeout, max_rows)
+        token = self.change_token()  # read before the query: a write during it makes the next call ask again
+        now = time.monotonic()
+        with self._results_lock:
+            hit = self._results.get(key)
+        young = hit is not None and (self.revision() is not None or now - hit[1] < self.catalogue_max_age)
+        if hit is not None and young and hit[0] == token:
+            return hit[2]
+        result = self.query(request, timeout=timeout, max_rows=max_rows)
+        with self._results_lock:
+            self._results.pop(key, None)
+            while len(self._results) >= self.cached_results:
+                del self._results[next(iter(self._results))]  # the oldest entry
+            self._results[key] = (token, now, result)
+        return result
 
     @abstractmethod
     def _run_update(self, update: Rewritten, base_iri: str | None) -> None:
