@@ -145,8 +145,11 @@ def bars_by_division(counts: Sequence[LevelCount], ontology: Ontology | None = N
         cofog = ontology.graph.value(value.iri, CPK.cofogCode)
         if isinstance(cofog, Literal) and "." not in str(cofog):
             bars[str(cofog)] = Bar(str(cofog), f"{cofog} {value.label}")
+    divisions: dict[str, tuple[str, str]] = {}  # one lookup per domain, not per row (rows grow with the cases)
     for count in counts:
-        code, label = cofog_division(count.domain, ontology)
+        if count.domain not in divisions:
+            divisions[count.domain] = cofog_division(count.domain, ontology)
+        code, label = divisions[count.domain]
         bar = bars.setdefault(code, Bar(code, f"{code} {label}".strip()))
         bar.counts[count.level] = bar.counts.get(count.level, 0) + count.cases
     return [bars[k] for k in sorted(bars, key=lambda k: (k == "", k))]
