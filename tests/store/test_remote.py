@@ -23,10 +23,12 @@ from api.main import create_app
 from coprokg.cases import load_case_text
 from coprokg.errors import QueryError, QueryRefused, QueryTimeout
 from coprokg.named_queries import named_queries
+from coprokg.namespaces import CASE_GRAPH_PREFIX
 from coprokg.paths import cases_dir
 from coprokg.settings import Settings
 from coprokg.sparql.results import XSD_STRING
 from coprokg.store import (
+    CaseQuery,
     EmbeddedStore,
     QueryRequest,
     RemoteStore,
@@ -206,6 +208,39 @@ def test_put_and_delete_through_the_remote(remote: RemoteStore) -> None:
     assert remote.delete_case("remote-copy") is False
     assert remote.case_triples("remote-copy") is None
     assert remote.stored_report("remote-copy", "classification") is None
+
+
+def test_the_case_catalogue_sees_every_writer(remote: RemoteStore, server: Any) -> None:
+    """A second coprokg process on the same store (another RemoteStore) never serves a stale case list:
+    writes through coprokg are counted in the store, a write that bypasses coprokg changes the case count."""
+    other = RemoteStore(
+        server.query_url, server.update_url, username=server.username, password=server.password, engine=server.engine
+    )
+    try:
+        assert other.find_cases(CaseQuery()) == other.find_cases_sparql(CaseQuery())
+        data = json.loads((cases_dir() / "aarhus-language-suitcase.json").read_text())
+        data.update(id="catalogue-copy", title="Seen by every writer")
+        remote.put_case(build_record(load_case_text(json.dumps(data), "json")))
+        assert [c.id for c in other.find_cases(CaseQuery(text="every writer")).items] == ["catalogue-copy"]
+        catalogue = other.case_catalogue()
+        assert other.delete_case("catalogue-copy")  # its own write: the catalogue is updated row by row
+        assert other.case_catalogue() is catalogue and other.count_cases() == len(CASES)
+        assert remote.count_cases() == len(CASES) and remote.find_cases(CaseQuery(text="every writer")).total == 0
+        copy = f"{CASE_GRAPH_PREFIX}bypass"
+        with httpx.Client(auth=other._update_auth) as http:  # a write that bypasses coprokg
+            response = http.post(
+                server.update_url,
+                content=f"INSERT DATA {{ GRAPH <{copy}> {{ <{copy}#c> a <{CPK}Case> ; "
+                '<http://purl.org/dc/terms/identifier> "bypass" } }',
+                headers={"Content-Type": "application/sparql-update"},
+            )
+            assert response.status_code in (200, 204), response.text
+        assert other.count_cases() == len(CASES) + 1 and other.case_catalogue() is not catalogue
+        assert other.find_cases(CaseQuery(limit=100)) == other.find_cases_sparql(CaseQuery(limit=100))
+        remote.update(f"DROP SILENT GRAPH <{copy}>")
+        assert other.count_cases() == len(CASES)
+    finally:
+        other.close()
 
 
 def test_user_updates(remote: RemoteStore) -> None:
