@@ -26,7 +26,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -270,6 +270,15 @@ class EmbeddedStore(GraphStore):
             raise StoreUnavailable(f"cannot read the store: {exc}") from None
         assert isinstance(result, ox.QuerySolutions)
         return solution_rows(result)
+
+    def scan(self, predicate: str, obj: str | None = None) -> Iterator[tuple[Any, Any, Any]]:
+        """The predicate's index read directly (no SPARQL): a few microseconds a triple."""
+        target = ox.NamedNode(obj) if obj is not None else None
+        try:
+            for quad in self.store.quads_for_pattern(None, ox.NamedNode(predicate), target, None):
+                yield quad.graph_name, quad.subject, quad.object
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot read the store: {exc}") from None
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         try:
