@@ -4,9 +4,11 @@
 request: a page of 50 took 0.023 s at 1,000 stored cases and 0.27 s at 10,000. The catalogue holds
 one summary row per stored case (id, title, policy domain, country, power-transfer level, warning
 count, the citizen roles its actors are classified in, and the lower-cased search text), one
-sorted order per sort key and direction, and the facet counts. An unfiltered page is a slice of an
-order (O(limit), any offset); a filtered page is one pass over an order, stopping the slicing at
-the page but counting every match for the total (about 40 ms at 100,000 cases in CPython).
+sorted order per sort key and direction, the rows of each country, domain, level and role, and the
+facet counts. An unfiltered page is a slice of an order (O(limit), any offset). A filtered page
+intersects the rows of its filter values and of its words (``str.find`` over every search text
+joined, made once after a change), then puts the matches in order: sorted when they are few (under
+an eighth of the cases), else by one pass over the order testing membership.
 
 Results are those of the SPARQL path, row for row: the same sort keys (``LCASE`` is
 ``str.lower``, the title falls back on the id, a country sorts by its English name, a missing
@@ -15,23 +17,26 @@ value by ``"~"`` or rank -1), ties broken by id ascending in both directions, an
 description). ``tests/store/test_catalogue.py`` compares both on the curated base and on
 generated cases for every filter, sort, direction and several offsets.
 
-**Kept up to date.** ``GraphStore`` builds the catalogue on first use from four SELECTs, and
+**Kept up to date.** ``GraphStore`` builds the catalogue on first use from one scan per predicate
+it needs (``GraphStore.scan``: the embedded store reads its index directly), joined here, and
 updates it row by row in ``put_case`` and ``delete_case`` (so ``coprokg load`` through the store
 updates it too). Before every read it compares the catalogue's token with the store's
 (``GraphStore.change_token``): the embedded store counts its own writes (it is locked to one
 process, so every write is counted), and a catalogue that is not at the current count is rebuilt —
 after a user's SPARQL update, an ontology load, or a write that failed. A remote store's writes can
-come from other processes, so its token is read from the store on every read: a change mark that
-every write through coprokg (case writes, SPARQL updates, loads) replaces in the same request, and
-the number of stored cases. A write by another coprokg process is therefore seen at once; a write
-by a tool that bypasses coprokg is seen when it changes the number of cases, and otherwise after
-``catalogue_max_age`` seconds (default 60), when the catalogue is rebuilt anyway.
+come from other processes, so its token is read from the store on every read (one small query): a
+change count that every write through coprokg (case writes, SPARQL updates, loads) adds one to,
+first in the same request, and the number of stored cases. A write by another coprokg process is
+therefore seen at once; a write by a tool that bypasses coprokg is seen when it changes the number
+of cases, and otherwise after ``catalogue_max_age`` seconds (default 60), when the catalogue is
+rebuilt anyway.
 
-**Memory.** A row is a slotted object of 10 fields (about 200 bytes with its strings shared),
-plus its title and search text (the lower-cased id, title and description: their length in
-characters, one byte each for ASCII), plus 10 list slots of 8 bytes (the orders) and a dict entry:
-about 400 bytes + twice the title + the description per case; 100,000 curated-size cases take
-about 60 MB (the scale benchmark prints the figure it measures).
+**Memory.** A row is a slotted object of 10 fields with its id, title, country and search text
+(the lower-cased id, title and description: one byte a character for ASCII, up to four
+otherwise); each row is in 10 orders (8 bytes a slot), 3 to 6 value sets (about 30 bytes an
+entry) and, after a search, the joined text (its search text again). Measured by the scale
+benchmark on generated cases (titles of 2–6 words, descriptions of 5–20): about 1.3 KB a case,
+130 MB at 100,000; a case adds about twice the length of its description and title on top.
 """
 
 from __future__ import annotations
