@@ -428,7 +428,9 @@ class GraphStore(ABC):
         meta, prop = iri(META_GRAPH), iri(RECORD + "changeCount")
         return [
             f"DELETE {{ GRAPH {meta} {{ {meta} {prop} ?n }} }} INSERT {{ GRAPH {meta} {{ {meta} {prop} ?next }} }} "
-            f"WHERE {{ OPTIONAL {{ GRAPH {meta} {{ {meta} {prop} ?n }} }} BIND(COALESCE(?n, 0) + 1 AS ?next) }}"
+            # (an aggregate, not OPTIONAL: Virtuoso 7 matches nothing with OPTIONAL + BIND in an update)
+            f"WHERE {{ {{ SELECT (MAX(?k) AS ?n) WHERE {{ GRAPH {meta} {{ {meta} {prop} ?k }} }} }} "
+            "BIND(COALESCE(?n, 0) + 1 AS ?next) }"
         ]
 
     def change_token(self) -> Hashable:
@@ -440,8 +442,9 @@ class GraphStore(ABC):
             return revision
         meta = iri(META_GRAPH)
         rows = self.select(
-            PREFIXES + "SELECT (MAX(?k) AS ?count) (COUNT(?c) AS ?cases) WHERE { "
-            f"{{ GRAPH ?g {{ ?c a cpk:Case }} }} UNION {{ GRAPH {meta} {{ {meta} cpkr:changeCount ?k }} }} }}"
+            PREFIXES
+            + "SELECT ?count ?cases WHERE { { SELECT (COUNT(?c) AS ?cases) WHERE { GRAPH ?g { ?c a cpk:Case } } } "
+            f"OPTIONAL {{ GRAPH {meta} {{ {meta} cpkr:changeCount ?count }} }} }}"
         )
         row = rows[0] if rows else {}
         count = int(row["count"].value) if "count" in row else 0
