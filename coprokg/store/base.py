@@ -166,10 +166,20 @@ class GraphStore(ABC):
             request = UpdateRequest(request)
         check_update(request.text)
         rewritten = with_dataset(request.text, request.using_graphs, request.using_named_graphs)
+        try:
+            self._run_update(rewritten, request.base_iri)
+        except QueryError:  # refused, or not run by the store: nothing written
+            raise
+        except BaseException:
+            self._count_change()  # it may have written part of it
+            raise
+        self._count_change()
+
+    def _count_change(self) -> None:
+        """On a store shared with other processes, add one to its change count (after a user's update)."""
         counter = self._counter_operations()
-        if counter:  # a store shared with other processes: counted first, so no reader misses it
+        if counter:
             self.apply(counter)
-        self._run_update(rewritten, request.base_iri)
 
     #: How many results ``query_cached`` keeps (each at most ``max_rows`` rows).
     cached_results: int = 16
@@ -420,9 +430,11 @@ class GraphStore(ABC):
 
     # ------------------------------------------------------------------ the case catalogue
     def _counter_operations(self) -> list[str]:
-        """The update operation that counts a write in the store (only where ``revision`` is None:
-        the store is shared with other processes), written first so a write that breaks off half-way
-        on a store without transactions is still counted."""
+        """The update operation that adds one to the store's change count (only where ``revision`` is
+        None: the store is shared with other processes). A case write carries it first and last: first
+        so that a write that breaks off half-way on a store without transactions (Virtuoso) is still
+        counted, last so that a reader who built its catalogue in the middle of such a write sees one
+        more change after it."""
         if self.revision() is not None:
             return []
         meta, prop = iri(META_GRAPH), iri(RECORD + "changeCount")
@@ -451,12 +463,13 @@ class GraphStore(ABC):
         return (count, int(row["cases"].value) if "cases" in row else 0)
 
     def _expected_token(self, before: Hashable, added: int) -> Hashable:
-        """The token after one write of ours (``added``: cases it added, -1 when it removed one)."""
+        """The token after one case write of ours (``added``: cases it added, -1 when it removed one):
+        one more write counted by the backend, or two more in the store's change count."""
         if isinstance(before, int):
             return before + 1
         assert isinstance(before, tuple)
         count, cases = before
-        return (count + 1, cases + added)
+        return (count + 2, cases + added)
 
     def case_catalogue(self) -> CaseCatalogue:
         """The case catalogue at the store's current state (built, or rebuilt after a write it did not see)."""
@@ -607,11 +620,12 @@ class GraphStore(ABC):
     ) -> None:
         """Apply a case write and bring the catalogue along (row by row when it saw every earlier
         write and no other write came between; else it is dropped and rebuilt on its next use)."""
+        counter = self._counter_operations()
         with self._catalogue_lock:
             catalogue = self._catalogue
             before = self.change_token() if catalogue is not None else None
             try:
-                self.apply(self._counter_operations() + operations)
+                self.apply([*counter, *operations, *counter])
             except BaseException:
                 self._catalogue = None
                 raise
@@ -673,11 +687,12 @@ class GraphStore(ABC):
         writes the graph again.
         """
         subject, prop, meta = iri(graph), iri(RECORD + "sourceDigest"), iri(META_GRAPH)
-        ops = [*self._counter_operations(), f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {prop} ?d }} }}"]
+        counter = self._counter_operations()
+        ops = [*counter, f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {prop} ?d }} }}"]
         ops.extend(replace_graphs({graph: triples}, self.insert_operations))
         if digest is not None:
             ops.append(f"INSERT DATA {{ GRAPH {meta} {{ {subject} {prop} {literal(digest)} }} }}")
-        self.apply(ops)
+        self.apply([*ops, *counter])
 
     def graph_digest(self, graph: str) -> str | None:
         rows = self.select(

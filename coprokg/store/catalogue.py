@@ -25,11 +25,11 @@ updates it too). Before every read it compares the catalogue's token with the st
 process, so every write is counted), and a catalogue that is not at the current count is rebuilt —
 after a user's SPARQL update, an ontology load, or a write that failed. A remote store's writes can
 come from other processes, so its token is read from the store on every read (one small query): a
-change count that every write through coprokg (case writes, SPARQL updates, loads) adds one to,
-first in the same request, and the number of stored cases. A write by another coprokg process is
-therefore seen at once; a write by a tool that bypasses coprokg is seen when it changes the number
-of cases, and otherwise after ``catalogue_max_age`` seconds (default 60), when the catalogue is
-rebuilt anyway.
+change count that every write through coprokg (case writes, SPARQL updates, loads) adds to
+(first and last in the same request, or after a SPARQL update), and the number of stored cases. A
+write by another coprokg process is therefore seen at once; a write by a tool that bypasses coprokg
+is seen when it changes the number of cases, and otherwise after ``catalogue_max_age`` seconds
+(default 60), when the catalogue is rebuilt anyway.
 
 **Memory.** A row is a slotted object of 10 fields with its id, title, country and search text
 (the lower-cased id, title and description: one byte a character for ASCII, up to four
