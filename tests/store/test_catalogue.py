@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +19,9 @@ import pytest
 import scalekit
 
 from coprokg.cases import load_case_text
+from coprokg.named_queries import named_queries
 from coprokg.paths import cases_dir
-from coprokg.store import CaseQuery, EmbeddedStore, build_record
+from coprokg.store import CaseQuery, EmbeddedStore, QueryRequest, build_record
 from coprokg.store.finding import SORT_KEYS
 
 pytest_plugins = ["storekit"]
@@ -70,8 +72,6 @@ def test_every_case_on_one_page(store: EmbeddedStore) -> None:
 
 def _record(case_id: str, **changes: object) -> object:
     text = (cases_dir() / "buurt-bestuurt-rotterdam.json").read_text()
-    import json
-
     data = json.loads(text)
     data.update(id=case_id, **changes)
     return build_record(load_case_text(json.dumps(data), "json"))
@@ -114,3 +114,18 @@ def generated_store(loaded_store_dir: Path, tmp_path_factory: pytest.TempPathFac
 def test_generated_cases(generated_store: EmbeddedStore) -> None:
     assert generated_store.count_cases() == 300
     assert_same(generated_store, offsets=(0, 7, 120, 290))
+
+
+def _level_query_rows(store: EmbeddedStore) -> dict[tuple[str, str, str], int]:
+    result = store.query(QueryRequest(named_queries()["level-by-domain-and-country"].text), max_rows=100_000)
+    data = json.loads(result.body)
+    return {
+        (b["domain"]["value"], b["country"]["value"], b["level"]["value"]): int(b["cases"]["value"])
+        for b in data["results"]["bindings"]
+    }
+
+
+def test_level_counts_are_the_level_query(store: EmbeddedStore, generated_store: EmbeddedStore) -> None:
+    """The plots count from the catalogue what the ``level-by-domain-and-country`` named query counts."""
+    for each in (store, generated_store):
+        assert each.level_counts() == _level_query_rows(each)
