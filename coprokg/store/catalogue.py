@@ -35,8 +35,8 @@ is seen when it changes the number of cases, and otherwise after ``catalogue_max
 (the lower-cased id, title and description: one byte a character for ASCII, up to four
 otherwise); each row is in 10 orders (8 bytes a slot), 3 to 6 value sets (about 30 bytes an
 entry) and, after a search, the joined text (its search text again). Measured by the scale
-benchmark on generated cases (titles of 2–6 words, descriptions of 5–20): about 1.3 KB a case,
-130 MB at 100,000; a case adds about twice the length of its description and title on top.
+benchmark on generated cases (titles of 2–6 words, descriptions of 5–20): about 1.5 KB a case,
+142 MB at 100,000; a case adds about twice the length of its description and title on top.
 """
 
 from __future__ import annotations
