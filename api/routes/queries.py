@@ -46,8 +46,8 @@ async def list_named_queries(request: Request) -> list[NamedQueryInfo]:
 async def run_named_query(
     name: Annotated[str, Path(pattern=r"^[a-z0-9-]+$")], request: Request, store: StoreDep, settings: SettingsDep
 ) -> Response:
-    """Run a named query; results by `Accept` as for `/sparql`."""
+    """Run a named query; results by `Accept` as for `/sparql` (kept until the store changes)."""
     query = named_queries().get(name)
     if query is None:
         raise ApiError(404, f"no named query {name!r}", field="name", allowed=sorted(named_queries()))
-    return await run_query(store, settings, request.headers.get("accept"), query.text)
+    return await run_query(store, settings, request.headers.get("accept"), query.text, cached=True)

@@ -171,8 +171,10 @@ async def run_query(
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
     base_iri: str | None = None,
+    cached: bool = False,
 ) -> Response:
-    """Run a query with the formats the client accepts (shared with ``/queries/{name}``)."""
+    """Run a query with the formats the client accepts (shared with ``/queries/{name}``, which asks for a
+    result kept until the store changes: ``cached``)."""
     solutions = negotiate(accept, SOLUTION_FORMATS)
     graph = negotiate(accept, GRAPH_FORMATS)
     if solutions is None and graph is None:
@@ -186,7 +188,12 @@ async def run_query(
         graph_format=graph.key if graph else None,
         base_iri=base_iri,
     )
-    result = await store.query_async(request, timeout=settings.query_timeout, max_rows=settings.max_rows)
+    if cached:  # a result kept until the store changes: a lookup, or one run in a thread
+        result = await run_in_threadpool(
+            lambda: store.query_cached(request, timeout=settings.query_timeout, max_rows=settings.max_rows)
+        )
+    else:
+        result = await store.query_async(request, timeout=settings.query_timeout, max_rows=settings.max_rows)
     fmt = formats.ALL_FORMATS[result.format_key]
     return Response(
         result.body,

@@ -1,4 +1,4 @@
-"""The case list (``/ui/cases``): search, filters, sorting and paging, all done by the store.
+"""The case list (``/ui/cases``): search, filters, sorting and paging, all done by the library's case catalogue.
 
 The page asks the library's one ``find_cases`` (``GraphStore.find_cases``) exactly what ``GET
 /cases`` asks, so the pages and the API give the same cases in the same order; the menus offer

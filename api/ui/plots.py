@@ -18,12 +18,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import Literal
 
-from api.ui.result_tables import solution_values
 from coprokg.cases import Case
-from coprokg.named_queries import named_queries
 from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology, default_ontology
-from coprokg.store import GraphStore, QueryRequest
+from coprokg.store import GraphStore
 
 LEVEL_QUERY = "level-by-domain-and-country"
 # A sequential scale, light to dark, each fill with a text colour that keeps 4.5:1 contrast on it;
@@ -97,7 +95,7 @@ class Overview:
     by_country: list[Bar]
     by_domain_svg: str
     by_country_svg: str
-    truncated: bool
+    truncated: bool  # counts cut at a row cap (never, since they come from the case catalogue)
 
 
 def level_counts(rows: Sequence[Mapping[str, str]]) -> list[LevelCount]:
@@ -145,8 +143,11 @@ def bars_by_division(counts: Sequence[LevelCount], ontology: Ontology | None = N
         cofog = ontology.graph.value(value.iri, CPK.cofogCode)
         if isinstance(cofog, Literal) and "." not in str(cofog):
             bars[str(cofog)] = Bar(str(cofog), f"{cofog} {value.label}")
+    divisions: dict[str, tuple[str, str]] = {}  # one lookup per domain, not per row (rows grow with the cases)
     for count in counts:
-        code, label = cofog_division(count.domain, ontology)
+        if count.domain not in divisions:
+            divisions[count.domain] = cofog_division(count.domain, ontology)
+        code, label = divisions[count.domain]
         bar = bars.setdefault(code, Bar(code, f"{code} {label}".strip()))
         bar.counts[count.level] = bar.counts.get(count.level, 0) + count.cases
     return [bars[k] for k in sorted(bars, key=lambda k: (k == "", k))]
@@ -270,13 +271,13 @@ def stacked_bar_chart_svg(
     return "\n".join(out)
 
 
-def overview(store: GraphStore, *, timeout: float, max_rows: int, ontology: Ontology | None = None) -> Overview:
-    """Run the level query on ``store`` and draw both overview charts."""
-    query = named_queries()[LEVEL_QUERY]
-    result = store.query(
-        QueryRequest(text=query.text, solutions_format="json", graph_format=None), timeout=timeout, max_rows=max_rows
-    )
-    counts = level_counts(solution_values(result.body))
+def overview(store: GraphStore, *, ontology: Ontology | None = None) -> Overview:
+    """Count the stored cases by domain, country and level (``GraphStore.level_counts``: the figures of the
+    ``level-by-domain-and-country`` named query, from the case catalogue) and draw both overview charts."""
+    counts = [
+        LevelCount(domain=domain, country=country, level=level, cases=n)
+        for (domain, country, level), n in store.level_counts().items()
+    ]
     by_domain = bars_by_division(counts, ontology)
     by_country = bars_by_country(counts)
     total = sum(c.cases for c in counts)
@@ -300,7 +301,7 @@ def overview(store: GraphStore, *, timeout: float, max_rows: int, ontology: Onto
             description=f"Stacked bars: for each country, the number of the {total} stored cases at each "
             f"power-transfer level, from {scale_words}.",
         ),
-        truncated=result.truncated,
+        truncated=False,
     )
 
 

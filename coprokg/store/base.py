@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from functools import partial
+from typing import Any, BinaryIO, TypeGuard
 
 import pyoxigraph as ox
 
@@ -25,8 +28,9 @@ from coprokg.sparql.prefixes import known_prefixes
 from coprokg.sparql.results import RenderedResult
 from coprokg.sparql.safety import check_update
 from coprokg.sparql.syntax import Rewritten, explain_syntax_error, located, with_dataset
-from coprokg.store.finding import CaseQuery, case_query_sparql
-from coprokg.store.records import RECORD, CaseRecord, case_graph_iri, classification_graph
+from coprokg.store.catalogue import CaseCatalogue, CatalogueRow, role_name, search_text
+from coprokg.store.finding import CaseQuery, case_query_sparql, citizen_roles
+from coprokg.store.records import RDF_TYPE, RECORD, CaseRecord, case_graph_iri, classification_graph
 from coprokg.store.usage import TermUsage, UsageKind, UsedCase, usage_sparql
 
 
@@ -132,10 +136,18 @@ class GraphStore(ABC):
 
     backend: str = "abstract"
 
+    #: Seconds a catalogue is trusted on a store that does not count its writes (``revision`` None):
+    #: writes that bypass coprokg and keep the number of cases are seen after this long at most.
+    catalogue_max_age: float = 60.0
+
     def __init__(self, *, query_timeout: float = 5.0, max_rows: int = 10_000) -> None:
         self.query_timeout = query_timeout
         self.max_rows = max_rows
         self._usage: tuple[int, TermUsage] | None = None
+        self._catalogue: CaseCatalogue | None = None
+        self._catalogue_lock = threading.Lock()
+        self._results: dict[tuple[QueryRequest, float | None, int | None], tuple[Hashable, float, RenderedResult]] = {}
+        self._results_lock = threading.Lock()
 
     # ------------------------------------------------------------------ backend primitives
     def insert_operations(self, graphs: dict[str, Sequence[ox.Triple]]) -> list[str]:
@@ -162,7 +174,46 @@ class GraphStore(ABC):
             request = UpdateRequest(request)
         check_update(request.text)
         rewritten = with_dataset(request.text, request.using_graphs, request.using_named_graphs)
-        self._run_update(rewritten, request.base_iri)
+        try:
+            self._run_update(rewritten, request.base_iri)
+        except QueryError:  # refused, or not run by the store: nothing written
+            raise
+        except BaseException:
+            self._count_change()  # it may have written part of it
+            raise
+        self._count_change()
+
+    def _count_change(self) -> None:
+        """On a store shared with other processes, add one to its change count (after a user's update)."""
+        counter = self._counter_operations()
+        if counter:
+            self.apply(counter)
+
+    #: How many results ``query_cached`` keeps (each at most ``max_rows`` rows).
+    cached_results: int = 16
+
+    def query_cached(
+        self, request: QueryRequest, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> RenderedResult:
+        """``query``, answered from the result of the same request while the store has not changed
+        (``change_token``; on a store that does not count its writes, for ``catalogue_max_age`` at
+        most): for the service's own queries (the named queries, the plots), whose text is fixed and
+        whose cost grows with the number of cases. The first request after a write pays it."""
+        key = (request, timeout, max_rows)
+        token = self.change_token()  # read before the query: a write during it makes the next call ask again
+        now = time.monotonic()
+        with self._results_lock:
+            hit = self._results.get(key)
+        young = hit is not None and (self.revision() is not None or now - hit[1] < self.catalogue_max_age)
+        if hit is not None and young and hit[0] == token:
+            return hit[2]
+        result = self.query(request, timeout=timeout, max_rows=max_rows)
+        with self._results_lock:
+            self._results.pop(key, None)
+            while len(self._results) >= self.cached_results:
+                del self._results[next(iter(self._results))]  # the oldest entry
+            self._results[key] = (token, now, result)
+        return result
 
     @abstractmethod
     def _run_update(self, update: Rewritten, base_iri: str | None) -> None:
@@ -202,14 +253,17 @@ class GraphStore(ABC):
     def put_case(self, record: CaseRecord) -> bool:
         """Store a case with its classification, replacing any old one; True when it is new."""
         created = not self.has_case(record.case_id)
-        self.apply(
-            replace_graphs(
-                {
-                    case_graph_iri(record.case_id): record.case_triples,
-                    classification_graph(record.case_id): record.derived_triples,
-                },
-                self.insert_operations,
-            )
+        operations = replace_graphs(
+            {
+                case_graph_iri(record.case_id): record.case_triples,
+                classification_graph(record.case_id): record.derived_triples,
+            },
+            self.insert_operations,
+        )
+        self._write_cases(
+            lambda counter: self.apply([*counter, *operations, *counter]),
+            [(record.case_id, lambda catalogue: self._record_row(record, catalogue))],
+            1 if created else 0,
         )
         return created
 
@@ -226,19 +280,23 @@ class GraphStore(ABC):
         stored = self.stored_case_ids(ids)
         fresh = [r for r in records if r.case_id not in stored]
         if fresh:
-            self.add_new_cases(fresh)
+            rows: list[tuple[str, Callable[[CaseCatalogue], CatalogueRow | None] | None]] = [
+                (r.case_id, partial(self._record_row, r)) for r in fresh
+            ]
+            self._write_cases(lambda counter: self.add_new_cases(fresh, counter), rows, len(fresh))
         for record in records:
             if record.case_id in stored:
                 self.put_case(record)
         return [r.case_id not in stored for r in records]
 
-    def add_new_cases(self, records: Sequence[CaseRecord]) -> None:
-        """Write cases that are not in the store, in one update."""
+    def add_new_cases(self, records: Sequence[CaseRecord], counter: Sequence[str] = ()) -> None:
+        """Write cases that are not in the store, in one update (``counter``: operations to run
+        first and last in it, see ``_write_cases``)."""
         graphs: dict[str, Sequence[ox.Triple]] = {}
         for record in records:
             graphs[case_graph_iri(record.case_id)] = record.case_triples
             graphs[classification_graph(record.case_id)] = record.derived_triples
-        self.apply(replace_graphs(graphs, self.insert_operations))
+        self.apply([*counter, *replace_graphs(graphs, self.insert_operations), *counter])
 
     def stored_case_ids(self, case_ids: Sequence[str]) -> set[str]:
         """Which of ``case_ids`` are stored (one query)."""
@@ -265,12 +323,11 @@ class GraphStore(ABC):
         """Remove a case and what was derived from it; False when there was none."""
         if not self.has_case(case_id):
             return False
-        self.apply(
-            [
-                f"DROP SILENT GRAPH {iri(case_graph_iri(case_id))}",
-                f"DROP SILENT GRAPH {iri(classification_graph(case_id))}",
-            ]
-        )
+        operations = [
+            f"DROP SILENT GRAPH {iri(case_graph_iri(case_id))}",
+            f"DROP SILENT GRAPH {iri(classification_graph(case_id))}",
+        ]
+        self._write_cases(lambda counter: self.apply([*counter, *operations, *counter]), [(case_id, None)], -1)
         return True
 
     def has_case(self, case_id: str) -> bool:
@@ -369,7 +426,30 @@ class GraphStore(ABC):
         return CasePage(total=len(items), offset=offset, limit=limit, items=items[offset : offset + limit])
 
     def find_cases(self, query: CaseQuery) -> CasePage:
-        """One page of the cases matching ``query``, with the total: filtered, sorted and paged by the store."""
+        """One page of the cases matching ``query``, with the total, from the case catalogue
+        (``coprokg.store.catalogue``): the same page as ``find_cases_sparql``, at a cost that does not
+        grow with the number of stored cases when unfiltered."""
+        ontology = default_ontology()
+        query = query.checked(ontology)
+        catalogue = self.case_catalogue()
+        with catalogue.lock:
+            total, rows = catalogue.find(query, ontology)
+            items = [
+                CaseSummary(
+                    id=r.id,
+                    title=r.title,
+                    domain=r.domain,
+                    country=r.country,
+                    power_transfer=r.level,
+                    warnings=r.warnings,
+                )
+                for r in rows
+            ]
+        return CasePage(total=total, offset=query.offset, limit=query.limit, items=items)
+
+    def find_cases_sparql(self, query: CaseQuery) -> CasePage:
+        """``find_cases`` filtered, sorted and paged by the store in SPARQL (its cost grows with the
+        number of stored cases): the reference the catalogue is tested against."""
         select, count = case_query_sparql(query, prefixes=PREFIXES, case_graph_prefix=CASE_GRAPH_PREFIX)
         total_rows = self.select(count)
         total = int(total_rows[0]["n"].value) if total_rows and "n" in total_rows[0] else 0
@@ -389,7 +469,27 @@ class GraphStore(ABC):
         return CasePage(total=total, offset=query.offset, limit=query.limit, items=list(items.values()))
 
     def case_facets(self) -> dict[str, dict[str, int]]:
-        """How many stored cases have each country, policy domain and power-transfer level (values in use only)."""
+        """How many stored cases have each country, policy domain and power-transfer level (values in use only),
+        kept by the case catalogue (equal to ``case_facets_sparql``)."""
+        catalogue = self.case_catalogue()
+        with catalogue.lock:
+            return catalogue.facets()
+
+    def level_counts(self) -> dict[tuple[str, str, str], int]:
+        """Stored cases per (policy domain notation, country, power-transfer level), ``"unknown"`` for a
+        missing domain or country: the rows of the ``level-by-domain-and-country`` named query (tested
+        equal), counted from the case catalogue instead of by a GROUP BY over every case."""
+        catalogue = self.case_catalogue()
+        counts: dict[tuple[str, str, str], int] = {}
+        with catalogue.lock:
+            for row in catalogue.rows.values():
+                if row.level is not None:
+                    key = (row.domain or "unknown", row.country or "unknown", row.level)
+                    counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def case_facets_sparql(self) -> dict[str, dict[str, int]]:
+        """``case_facets`` counted by the store in SPARQL."""
         facets: dict[str, dict[str, int]] = {"country": {}, "domain": {}, "level": {}}
         patterns = {
             "country": "GRAPH ?g { ?case a cpk:Case ; cpk:country ?value }",
@@ -404,6 +504,229 @@ class GraphStore(ABC):
             )
             facets[name] = {str(r["value"].value): int(r["n"].value) for r in rows if "value" in r}
         return facets
+
+    # ------------------------------------------------------------------ the case catalogue
+    def _counter_operations(self) -> list[str]:
+        """The update operation that adds one to the store's change count (only where ``revision`` is
+        None: the store is shared with other processes). A case write carries it first and last: first
+        so that a write that breaks off half-way on a store without transactions (Virtuoso) is still
+        counted, last so that a reader who built its catalogue in the middle of such a write sees one
+        more change after it."""
+        if self.revision() is not None:
+            return []
+        meta, prop = iri(META_GRAPH), iri(RECORD + "changeCount")
+        return [
+            f"DELETE {{ GRAPH {meta} {{ {meta} {prop} ?n }} }} INSERT {{ GRAPH {meta} {{ {meta} {prop} ?next }} }} "
+            # (an aggregate, not OPTIONAL: Virtuoso 7 matches nothing with OPTIONAL + BIND in an update)
+            f"WHERE {{ {{ SELECT (MAX(?k) AS ?n) WHERE {{ GRAPH {meta} {{ {meta} {prop} ?k }} }} }} "
+            "BIND(COALESCE(?n, 0) + 1 AS ?next) }"
+        ]
+
+    def change_token(self) -> Hashable:
+        """What changes with every write: ``revision`` when the backend counts its writes; else the
+        store's change count (every write through coprokg adds one) with the number of stored cases
+        (which a write that bypasses coprokg may change)."""
+        revision = self.revision()
+        if revision is not None:
+            return revision
+        meta = iri(META_GRAPH)
+        rows = self.select(
+            PREFIXES
+            + "SELECT ?count ?cases WHERE { { SELECT (COUNT(?c) AS ?cases) WHERE { GRAPH ?g { ?c a cpk:Case } } } "
+            f"OPTIONAL {{ GRAPH {meta} {{ {meta} cpkr:changeCount ?count }} }} }}"
+        )
+        row = rows[0] if rows else {}
+        count = int(row["count"].value) if "count" in row else 0
+        return (count, int(row["cases"].value) if "cases" in row else 0)
+
+    def _expected_token(self, before: Hashable, added: int) -> Hashable:
+        """The token after one case write of ours (``added``: cases it added, -1 when it removed one):
+        one more write counted by the backend, or two more in the store's change count."""
+        if isinstance(before, int):
+            return before + 1
+        assert isinstance(before, tuple)
+        count, cases = before
+        return (count + 2, cases + added)
+
+    def case_catalogue(self) -> CaseCatalogue:
+        """The case catalogue at the store's current state (built, or rebuilt after a write it did not see)."""
+        catalogue = self._catalogue
+        if catalogue is not None and self._fresh(catalogue, self.change_token()):
+            return catalogue
+        with self._catalogue_lock:
+            token = self.change_token()  # read under the lock: a write of ours has finished
+            catalogue = self._catalogue
+            if catalogue is None or not self._fresh(catalogue, token):
+                catalogue = self._build_catalogue(token)
+                self._catalogue = catalogue
+            return catalogue
+
+    def _fresh(self, catalogue: CaseCatalogue, token: Hashable) -> bool:
+        if catalogue.token != token:
+            return False
+        return self.revision() is not None or time.monotonic() - catalogue.built_at < self.catalogue_max_age
+
+    def _domain_notations(self) -> dict[str, str]:
+        rows = self.select(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "SELECT ?d ?n WHERE { GRAPH ?og { ?d skos:notation ?n } FILTER(isIRI(?d)) }"
+        )
+        notations: dict[str, str] = {}
+        for row in rows:
+            notations.setdefault(str(row["d"].value), str(row["n"].value))
+        return notations
+
+    def scan(self, predicate: str, obj: str | None = None) -> Iterator[tuple[Any, Any, Any]]:
+        """Every (graph, subject, object) of the triples with ``predicate`` (and ``obj``, an IRI) in a
+        named graph: one index scan, no join. A backend may read its index directly."""
+        pattern = f"?s {iri(predicate)} {iri(obj) if obj is not None else '?o'}"
+        for row in self.select(f"SELECT ?g ?s ?o WHERE {{ GRAPH ?g {{ {pattern} }} }}"):
+            yield row["g"], row["s"], row["o"] if obj is None else ox.NamedNode(obj)
+
+    def _build_catalogue(self, token: Hashable) -> CaseCatalogue:
+        """Every stored case's summary row (``coprokg.store.catalogue``), from one-pattern SELECTs joined here.
+
+        The same rows as the SPARQL path's joins: a case is a ``cpk:Case`` with a ``dcterms:identifier``
+        in a case graph, with its title, description, domain and country from that graph; its level
+        and warning count from a graph that holds its ``cpkr:powerTransferLevel``, and its roles from the
+        types of that graph. Each scan reads one predicate's index, so the build costs a few
+        microseconds a triple instead of an index lookup per case and field.
+        """
+        built_at = time.monotonic()
+        notations = self._domain_notations()
+        ranks = {lv.notation: lv.rank for lv in default_ontology().power_levels()}
+        prefix = str(CASE_GRAPH_PREFIX)
+        cases: dict[tuple[str, str], dict[str, str]] = {}
+        for graph, subject, _ in self.scan(RDF_TYPE.value, str(CPK.Case)):
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix) and _is_named(subject):
+                cases[(graph.value, subject.value)] = {}
+        for predicate, name in _CASE_FIELDS.items():
+            for graph, subject, value in self.scan(predicate):
+                if _is_named(graph) and _is_named(subject) and isinstance(value, ox.NamedNode | ox.Literal):
+                    fields = cases.get((graph.value, subject.value))
+                    if fields is not None:
+                        fields.setdefault(name, value.value)
+        levels: dict[str, tuple[str, str]] = {}  # case IRI: (graph, level)
+        for graph, subject, value in self.scan(RECORD + "powerTransferLevel"):
+            if _is_named(graph) and _is_named(subject) and isinstance(value, ox.Literal):
+                levels.setdefault(subject.value, (graph.value, value.value))
+        warnings: dict[tuple[str, str], int] = {}
+        for graph, subject, value in self.scan(RECORD + "warningCount"):
+            if _is_named(graph) and _is_named(subject) and isinstance(value, ox.Literal):
+                warnings.setdefault((graph.value, subject.value), int(value.value))
+        graph_roles: dict[str, set[str]] = {}
+        for role in citizen_roles():
+            role_key = role_name(role.iri)
+            for graph, _, _ in self.scan(RDF_TYPE.value, role.iri):
+                if role_key is not None and _is_named(graph):
+                    graph_roles.setdefault(graph.value, set()).add(role_key)
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        rows = []
+        for (_graph, subject), fields in cases.items():
+            if "id" not in fields:
+                continue
+            level_graph, level = levels.get(subject) or (None, None)
+            roles = frozenset(graph_roles.get(level_graph, ())) if level_graph is not None else frozenset()
+            rows.append(
+                _row(
+                    fields["id"],
+                    fields.get("title"),
+                    fields.get("description"),
+                    fields.get("domain"),
+                    fields.get("country"),
+                    level,
+                    warnings.get((level_graph, subject), 0) if level_graph is not None else 0,
+                    shared.setdefault(roles, roles),
+                    notations,
+                    ranks,
+                )
+            )
+        catalogue = CaseCatalogue.of(rows, token=token, built_at=built_at)
+        catalogue.notations = notations
+        catalogue.ranks = ranks
+        return catalogue
+
+    def _record_row(self, record: CaseRecord, catalogue: CaseCatalogue) -> CatalogueRow | None:
+        """The catalogue row of a case about to be written (None when it would have none)."""
+        case = ox.NamedNode(str(case_iri(record.case_id)))
+        values: dict[str, str] = {}
+        is_case = False
+        for t in record.case_triples:
+            if t.subject != case or not isinstance(t.object, ox.NamedNode | ox.Literal):
+                continue
+            predicate = t.predicate.value
+            if predicate == RDF_TYPE.value and t.object.value == str(CPK.Case):
+                is_case = True
+            elif predicate in _CASE_FIELDS:
+                values.setdefault(_CASE_FIELDS[predicate], t.object.value)
+        if not is_case or "id" not in values:
+            return None
+        level: str | None = None
+        warnings, types = 0, set()
+        for t in record.derived_triples:
+            if not isinstance(t.object, ox.NamedNode | ox.Literal):
+                continue
+            predicate = t.predicate.value
+            if predicate == RDF_TYPE.value:
+                types.add(t.object.value)
+            elif t.subject == case and predicate == RECORD + "powerTransferLevel" and level is None:
+                level = t.object.value
+            elif t.subject == case and predicate == RECORD + "warningCount":
+                warnings = int(t.object.value)
+        roles = {r.iri for r in citizen_roles()}
+        names = frozenset(n for n in (role_name(x) for x in types & roles) if n is not None) if level else frozenset()
+        return _row(
+            values["id"],
+            values.get("title"),
+            values.get("description"),
+            values.get("domain"),
+            values.get("country"),
+            level,
+            warnings if level is not None else 0,
+            names,
+            catalogue.notations,
+            catalogue.ranks,
+        )
+
+    def _write_cases(
+        self,
+        write: Callable[[list[str]], None],
+        rows: Sequence[tuple[str, Callable[[CaseCatalogue], CatalogueRow | None] | None]],
+        added: int,
+    ) -> None:
+        """Make a case write and bring the catalogue along (row by row when it saw every earlier
+        write and no other write came between; else it is dropped and rebuilt on its next use).
+
+        ``write`` gets the change-count operations to run first and last in the same update (none
+        when the backend counts its writes); ``rows`` gives each written case's new catalogue row
+        (None: removed); ``added`` is how many cases the write adds (-1: removes one).
+        """
+        counter = self._counter_operations()
+        with self._catalogue_lock:
+            catalogue = self._catalogue
+            before = self.change_token() if catalogue is not None else None
+            try:
+                write(counter)
+            except BaseException:
+                self._catalogue = None
+                raise
+            if catalogue is None:
+                return
+            if before != catalogue.token or not self._fresh(catalogue, before):
+                self._catalogue = None
+                return
+            after = self.change_token()
+            if after != self._expected_token(before, added):
+                self._catalogue = None
+                return
+            with catalogue.lock:
+                for case_id, row in rows:
+                    new = row(catalogue) if row is not None else None
+                    if new is None:
+                        catalogue.remove(case_id)
+                    else:
+                        catalogue.add(new)
+                catalogue.token = after
 
     def term_usage(self) -> TermUsage:
         """Which stored cases use each ontology term (``coprokg.store.usage``): two queries for all terms.
@@ -445,11 +768,12 @@ class GraphStore(ABC):
         writes the graph again.
         """
         subject, prop, meta = iri(graph), iri(RECORD + "sourceDigest"), iri(META_GRAPH)
-        ops = [f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {prop} ?d }} }}"]
+        counter = self._counter_operations()
+        ops = [*counter, f"DELETE WHERE {{ GRAPH {meta} {{ {subject} {prop} ?d }} }}"]
         ops.extend(replace_graphs({graph: triples}, self.insert_operations))
         if digest is not None:
             ops.append(f"INSERT DATA {{ GRAPH {meta} {{ {subject} {prop} {literal(digest)} }} }}")
-        self.apply(ops)
+        self.apply([*ops, *counter])
 
     def graph_digest(self, graph: str) -> str | None:
         rows = self.select(
@@ -458,11 +782,56 @@ class GraphStore(ABC):
         return str(rows[0]["d"].value) if rows else None
 
     def count_cases(self) -> int:
+        """The number of stored cases (kept by the case catalogue; equal to ``count_cases_sparql``)."""
+        catalogue = self.case_catalogue()
+        with catalogue.lock:
+            return len(catalogue)
+
+    def count_cases_sparql(self) -> int:
         rows = self.select(
             PREFIXES + "SELECT (COUNT(DISTINCT ?case) AS ?n) WHERE { GRAPH ?g { ?case a cpk:Case } "
             f"FILTER(STRSTARTS(STR(?g), {literal(CASE_GRAPH_PREFIX)})) }}"
         )
         return int(rows[0]["n"].value) if rows else 0
+
+
+def _is_named(term: object) -> TypeGuard[ox.NamedNode]:
+    return isinstance(term, ox.NamedNode)
+
+
+_CASE_FIELDS = {
+    "http://purl.org/dc/terms/identifier": "id",
+    "http://purl.org/dc/terms/title": "title",
+    "http://purl.org/dc/terms/description": "description",
+    str(CPK.policyDomain): "domain",
+    str(CPK.country): "country",
+}
+
+
+def _row(
+    case_id: str,
+    title: str | None,
+    description: str | None,
+    domain_iri: str | None,
+    country: str | None,
+    level: str | None,
+    warnings: int,
+    roles: frozenset[str],
+    notations: dict[str, str],
+    ranks: dict[str, int],
+) -> CatalogueRow:
+    return CatalogueRow(
+        id=case_id,
+        title=title,
+        domain_iri=domain_iri,
+        domain=notations.get(domain_iri) if domain_iri is not None else None,
+        country=country,
+        level=level,
+        rank=ranks.get(level) if level is not None else None,
+        warnings=warnings,
+        roles=roles,
+        search=search_text(case_id, title, description),
+    )
 
 
 def syntax_error(text: str, message: str, line: int | None, column: int | None, *, field: str = "query") -> QueryError:

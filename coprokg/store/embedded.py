@@ -27,7 +27,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -313,6 +313,15 @@ class EmbeddedStore(GraphStore):
         assert isinstance(result, ox.QuerySolutions)
         return solution_rows(result)
 
+    def scan(self, predicate: str, obj: str | None = None) -> Iterator[tuple[Any, Any, Any]]:
+        """The predicate's index read directly (no SPARQL): a few microseconds a triple."""
+        target = ox.NamedNode(obj) if obj is not None else None
+        try:
+            for quad in self.store.quads_for_pattern(None, ox.NamedNode(predicate), target, None):
+                yield quad.graph_name, quad.subject, quad.object
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot read the store: {exc}") from None
+
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         try:
             return [q.triple for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
@@ -335,8 +344,9 @@ class EmbeddedStore(GraphStore):
             finally:
                 self._written()
 
-    def add_new_cases(self, records: Sequence[CaseRecord]) -> None:
-        """New cases in one ``Store.extend``: one transaction, without writing and parsing SPARQL."""
+    def add_new_cases(self, records: Sequence[CaseRecord], counter: Sequence[str] = ()) -> None:
+        """New cases in one ``Store.extend``: one transaction, without writing and parsing SPARQL
+        (``counter`` is empty: this store counts its writes itself)."""
         quads: list[ox.Quad] = []
         for record in records:
             for graph, triples in (

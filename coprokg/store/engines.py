@@ -224,6 +224,8 @@ class VirtuosoEngine(Engine):
         state, code = match["state"], match["code"] or ""
         if state == "S1T00" or code == "SR171" or "estimated execution time" in text:
             return QueryTimeout(f"the remote store stopped the {what} at its time limit: {text}")
+        if state == "HY008" or code == "SR203":  # cancelled: what a busy server does at the time limit
+            return QueryTimeout(f"the remote store did not finish the {what} within its time limit: {text}")
         if "SECURITY" in text:
             return StoreError(f"the remote store does not let coprokg's account run the {what}: {text}")
         if state.startswith(("22", "37", "42")):

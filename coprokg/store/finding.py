@@ -4,8 +4,10 @@
 division takes in its groups), a country, a power-transfer level, a citizen role some actor plays,
 words of the title or description — and how the page is cut: sort column, direction, offset and
 limit. ``case_query_sparql`` turns it into one SPARQL SELECT for the page and one COUNT for the
-total, so the store filters, sorts and pages, not Python; the values a reader may give are checked
-against the ontology first, with the allowed ones in the error.
+total (``GraphStore.find_cases_sparql``); the values a reader may give are checked against the
+ontology first, with the allowed ones in the error. ``GraphStore.find_cases`` answers the same from
+the case catalogue (``coprokg.store.catalogue``), whose cost does not grow with the stored cases;
+the two are tested equal.
 """
 
 from __future__ import annotations

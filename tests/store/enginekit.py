@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -42,6 +42,8 @@ class Server:
     update_url: str
     username: str | None = None
     password: str | None = None
+    sql_port: int | None = None  # Virtuoso: its SQL port and dba password (the scale benchmark bulk-loads)
+    dba_password: str | None = field(default=None, repr=False)
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], url: str, what: str, log: Path | None = None) -> str | None:
@@ -192,7 +194,9 @@ def running_virtuoso(directory: Path, *, result_max_rows: int = 1_000_000) -> It
             'GRANT SPARQL_UPDATE TO "coprokg";\n'
             f"USER_SET_PASSWORD ('dba', '{dba_password}');\n",
         )
-        yield Server("virtuoso", base, f"{base}/sparql", f"{base}/sparql-auth", "coprokg", password)
+        yield Server(
+            "virtuoso", base, f"{base}/sparql", f"{base}/sparql-auth", "coprokg", password, sql_port, dba_password
+        )
     finally:
         _stop(proc)
 

@@ -95,7 +95,9 @@ def test_generic_credentials_go_with_queries_and_updates() -> None:
     )
     store.query(QueryRequest("ASK {}"))
     store.update("CLEAR SILENT GRAPH <https://example.org/g>")
-    assert [r.headers["authorization"].split()[0] for r in requests] == ["Basic", "Basic"]
+    # the query, the update, and the change count the case catalogue reads (coprokg.store.catalogue)
+    assert [r.headers["authorization"].split()[0] for r in requests] == ["Basic", "Basic", "Basic"]
+    assert b"changeCount" in requests[2].content
     assert requests[0].headers["accept"].startswith("application/sparql-results+json")
 
 

@@ -23,10 +23,12 @@ from api.main import create_app
 from coprokg.cases import load_case_text
 from coprokg.errors import QueryError, QueryRefused, QueryTimeout
 from coprokg.named_queries import named_queries
+from coprokg.namespaces import CASE_GRAPH_PREFIX
 from coprokg.paths import cases_dir
 from coprokg.settings import Settings
 from coprokg.sparql.results import XSD_STRING
 from coprokg.store import (
+    CaseQuery,
     EmbeddedStore,
     QueryRequest,
     RemoteStore,
@@ -206,6 +208,45 @@ def test_put_and_delete_through_the_remote(remote: RemoteStore) -> None:
     assert remote.delete_case("remote-copy") is False
     assert remote.case_triples("remote-copy") is None
     assert remote.stored_report("remote-copy", "classification") is None
+
+
+def test_the_case_catalogue_sees_every_writer(remote: RemoteStore, server: Any) -> None:
+    """A second coprokg process on the same store (another RemoteStore) never serves a stale case list:
+    writes through coprokg are counted in the store, a write that bypasses coprokg changes the case count.
+
+    (The pages are compared with known ids, not with ``find_cases_sparql``: Virtuoso 7.2.5 pairs the
+    SPARQL path's ids with other cases' titles when it sorts that query, which the catalogue avoids.)
+    """
+    other = RemoteStore(
+        server.query_url, server.update_url, username=server.username, password=server.password, engine=server.engine
+    )
+    bypass = f"{CASE_GRAPH_PREFIX}bypass"
+    try:
+        assert [c.id for c in other.find_cases(CaseQuery()).items] == sorted(CASES)
+        data = json.loads((cases_dir() / "aarhus-language-suitcase.json").read_text())
+        data.update(id="catalogue-copy", title="Seen by every writer")
+        remote.put_case(build_record(load_case_text(json.dumps(data), "json")))
+        found = other.find_cases(CaseQuery(text="every writer")).items
+        assert [(c.id, c.title, c.country) for c in found] == [("catalogue-copy", "Seen by every writer", "DK")]
+        catalogue = other.case_catalogue()
+        assert other.delete_case("catalogue-copy")  # its own write: the catalogue is updated row by row
+        assert other.case_catalogue() is catalogue and other.count_cases() == len(CASES)
+        assert remote.count_cases() == len(CASES) and remote.find_cases(CaseQuery(text="every writer")).total == 0
+        with httpx.Client(auth=other._update_auth) as http:  # a write that bypasses coprokg
+            response = http.post(
+                server.update_url,
+                content=f"INSERT DATA {{ GRAPH <{bypass}> {{ <{bypass}#c> a <{CPK}Case> ; "
+                '<http://purl.org/dc/terms/identifier> "bypass" } }',
+                headers={"Content-Type": "application/sparql-update"},
+            )
+            assert response.status_code in (200, 204), response.text
+        assert other.count_cases() == len(CASES) + 1 and other.case_catalogue() is not catalogue
+        assert sorted(c.id for c in other.find_cases(CaseQuery()).items) == sorted([*CASES, "bypass"])
+    finally:
+        remote.update(f"DROP SILENT GRAPH <{bypass}>")
+        remote.delete_case("catalogue-copy")
+        other.close()
+    assert remote.count_cases() == len(CASES)
 
 
 def test_user_updates(remote: RemoteStore) -> None:
