@@ -15,9 +15,9 @@ from pathlib import Path
 
 from coprokg.cases.load import LoadedCase
 from coprokg.ontology import Ontology
-from coprokg.shacl import CaseIndex, compile_shapes
+from coprokg.shacl import compile_shapes
 from coprokg.turtle import read_turtle
-from coprokg.validate import ValidationResult, digest_index, located_result
+from coprokg.validate import ValidationResult, case_index, located_result
 
 __all__ = ["RiskEvaluator"]
 
@@ -31,8 +31,8 @@ class RiskEvaluator:
         self.ontology = ontology
 
     def evaluate(self, loaded: LoadedCase) -> list[ValidationResult]:
-        index, quads = digest_index(self.ontology)
-        found = self.compiled.results(CaseIndex(loaded.graph, background=index), background=quads)
+        data, quads = case_index(loaded, self.ontology)
+        found = self.compiled.results(data, background=quads)
         actor_ids = [a.id for a in loaded.case.actors]
         results = [
             located_result(

@@ -229,6 +229,19 @@ def digest_index(ontology: Ontology) -> tuple[CaseIndex, list[ox.Quad]]:
     return cached
 
 
+def case_index(loaded: LoadedCase, ontology: Ontology) -> tuple[CaseIndex, list[ox.Quad]]:
+    """The compiled shapes' index of a case over the vocabulary digest, and the digest's quads.
+
+    Built once per loaded case and kept with it, so that validation and the risk step of
+    classification share it, and the answers of its SHACL-SPARQL queries.
+    """
+    index, quads = digest_index(ontology)
+    data: CaseIndex | None = loaded.memo.get(index)
+    if data is None:
+        data = loaded.memo[index] = CaseIndex(loaded.graph, background=index)
+    return data, quads
+
+
 def prepare_validation(ontology: Ontology | None = None) -> None:
     """Read and compile the shapes and index the vocabulary digest ahead of the first case."""
     _compiled(shapes_dir().resolve(), CASE_SHAPE_FILES)
@@ -263,8 +276,8 @@ def validate_case(
     if engine == "compiled" and compiled is None:
         raise OntologyError("the shapes use SHACL the compiled validator does not evaluate (see the log)")
     if compiled is not None:
-        index, quads = digest_index(ontology)
-        found = compiled.results(CaseIndex(loaded.graph, background=index), background=quads)
+        data, quads = case_index(loaded, ontology)
+        found = compiled.results(data, background=quads)
         raw: list[_Raw] = [(r.severity, r.focus, r.path, r.value, r.source_shape, r.message) for r in found]
     else:
         raw = _pyshacl_results(loaded, ontology, shapes)

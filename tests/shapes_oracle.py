@@ -101,4 +101,4 @@ def broken_variant(loaded: LoadedCase, rng: random.Random, edits: int) -> Loaded
     graph = Graph()
     for triple in triples:
         graph.add(triple)
-    return LoadedCase(case=loaded.case, graph=graph, source=loaded.source, positions=loaded.positions)
+    return LoadedCase(case=loaded.case, graph=graph, source=loaded.source, text=loaded.text)

@@ -73,24 +73,19 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+# a whole JSON string (an unterminated one runs to the end) or one bracket
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+
+
 def _text_depth(text: str, limits: CaseLimits, source: str | None) -> None:
     """Refuse JSON nested deeper than the limit, by scanning brackets outside strings."""
     depth = 0
-    in_string = escaped = False
-    for offset, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    for match in _STRING_OR_BRACKET.finditer(text):
+        char = match.group()
+        if char == "[" or char == "{":
             depth += 1
             if depth > limits.max_json_depth:
-                line, column = _line_col(text, offset)
+                line, column = _line_col(text, match.start())
                 raise limits.exceeded(
                     "max_json_depth",
                     f"JSON nested more than {limits.max_json_depth} levels deep",
@@ -98,7 +93,7 @@ def _text_depth(text: str, limits: CaseLimits, source: str | None) -> None:
                     line=line,
                     column=column,
                 )
-        elif char in "]}":
+        elif char == "]" or char == "}":
             depth -= 1
 
 

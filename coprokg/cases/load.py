@@ -63,11 +63,24 @@ class LoadedCase:
     graph: Graph
     notes: list[str] = field(default_factory=list)
     source: str | None = None
-    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    text: str | None = field(default=None, repr=False)  # the JSON input, where the positions come from
+    # what the analyses derive from the case once and share (the shapes' index of the case, ...)
+    memo: dict[object, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def positions(self) -> dict[str, tuple[int, int]]:
+        """Line and column of each field of the JSON input (empty for RDF input), found when first asked."""
+        found: dict[str, tuple[int, int]] | None = self.memo.get(_POSITIONS)
+        if found is None:
+            found = self.memo[_POSITIONS] = value_positions(self.text) if self.text is not None else {}
+        return found
 
     def position(self, field_path: str) -> tuple[int | None, int | None]:
         """Line and column of a field of the JSON input (None for RDF input)."""
         return locate(self.positions, field_path) if self.positions else (None, None)
+
+
+_POSITIONS = "positions"
 
 
 def case_from_dict(
@@ -89,25 +102,25 @@ def case_from_dict(
             exc.line, exc.column = locate(value_positions(text), exc.field)
             exc.args = (str(exc),)
         raise
-    positions = value_positions(text) if text is not None else {}
     try:
         data, typed_notes = normalise_input(data)
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise _located(model_error(exc, source=source), positions) from None
+        raise _located(model_error(exc, source=source), text) from None
     except CaseFormatError as exc:
         exc.source = exc.source or source
-        raise _located(exc, positions) from None
+        raise _located(exc, text) from None
     try:
         resolved = resolve_case(case, ontology, source=source)
     except CaseFormatError as exc:
-        raise _located(exc, positions) from None
+        raise _located(exc, text) from None
     graph = case_to_graph(resolved.case, ontology)
-    return LoadedCase(resolved.case, graph, typed_notes + resolved.notes, source, positions)
+    return LoadedCase(resolved.case, graph, typed_notes + resolved.notes, source, text)
 
 
-def _located(error: CaseFormatError, positions: dict[str, tuple[int, int]]) -> CaseFormatError:
+def _located(error: CaseFormatError, text: str | None) -> CaseFormatError:
     """The error (and each of its problems) with the line and column of its field in the JSON text."""
+    positions = value_positions(text) if text is not None else {}
     for problem in [error, *getattr(error, "problems", [])]:
         if problem.field and positions and problem.line is None:
             problem.line, problem.column = locate(positions, problem.field)

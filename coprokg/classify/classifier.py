@@ -159,10 +159,17 @@ class Classifier:
         return sentence + (f" — {cited}." if cited else ".")
 
     def _fact_text(self, fact: tuple[Node, URIRef, Node], loaded: LoadedCase) -> str:
-        s, p, o = fact
-        if p == RDF.type:
-            return f"{self._describe_node(s, loaded)} is a {self.ontology.label(o) if isinstance(o, URIRef) else o}"
-        return f"{self._describe_node(s, loaded)} — {self.ontology.label(p)} — {self._describe_node(o, loaded)}"
+        key = (self, fact)  # explanations of one case repeat facts: word each once
+        text: str | None = loaded.memo.get(key)
+        if text is None:
+            s, p, o = fact
+            if p == RDF.type:
+                label = self.ontology.label(o) if isinstance(o, URIRef) else o
+                text = f"{self._describe_node(s, loaded)} is a {label}"
+            else:
+                text = f"{self._describe_node(s, loaded)} — {self.ontology.label(p)} — {self._describe_node(o, loaded)}"
+            loaded.memo[key] = text
+        return text
 
     def _node_path(self, node: URIRef, loaded: LoadedCase) -> str:
         """The field path of a classified node: '' for the case, ``actors[0]`` for its first actor."""

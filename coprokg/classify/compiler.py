@@ -61,6 +61,9 @@ class Facts:
     repairs: dict[tuple[object, ...], tuple[int, list[Change]]] = field(default_factory=dict)  # near-miss memo
     terms: dict[str, URIRef] = field(default_factory=dict)  # this case's IRIs, one object each
     answers: dict[tuple[int, Node], bool] = field(default_factory=dict)  # holds() of sub-expressions
+    proofs: dict[tuple[object, Node], tuple[bool, tuple[tuple[Node, URIRef, Node], ...]]] = field(
+        default_factory=dict
+    )  # holds() with its proof
 
     def types_of(self, node: Node) -> set[URIRef]:
         own = self.types.get(node)
@@ -330,17 +333,29 @@ class CompiledOntology:
         """Does ``expr`` hold at ``node``? Appends the facts used to ``proof`` when given.
 
         Without a proof the answer is remembered for the case: explanations and near misses ask
-        the same sub-expressions at the same nodes many times. Sub-expressions live as long as the
-        compiled ontology, so their id is a stable key. (Exact ``type(...) is`` tests: this is the
-        hottest function of classification.)
+        the same sub-expressions at the same nodes many times; with a proof, the answer and its
+        proof are remembered. Sub-expressions live as long as the compiled ontology, so their id
+        is a stable key. (Exact ``type(...) is`` tests: this is the hottest function of classification.)
         """
-        if proof is None and type(expr) is not Named:
+        if proof is None:
+            if type(expr) is Named:
+                return self._holds(expr, node, facts, None)
             key = (id(expr), node)
             known = facts.answers.get(key)
             if known is None:
                 known = facts.answers[key] = self._holds(expr, node, facts, None)
             return known
-        return self._holds(expr, node, facts, proof)
+        # With a proof, the answer and its proof are remembered together: the explanations of the
+        # levels of one reading prove the same parts again. A false answer adds nothing to a proof.
+        proof_key: tuple[object, Node] = (expr.iri, node) if isinstance(expr, Named) else (id(expr), node)
+        found = facts.proofs.get(proof_key)
+        if found is None:
+            local: list[tuple[Node, URIRef, Node]] = []
+            ok = self._holds(expr, node, facts, local)
+            found = facts.proofs[proof_key] = (ok, tuple(local))
+        if found[0]:
+            proof.extend(found[1])
+        return found[0]
 
     def _holds(self, expr: Expr, node: Node, facts: Facts, proof: list[tuple[Node, URIRef, Node]] | None) -> bool:
         kind = type(expr)
