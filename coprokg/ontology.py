@@ -20,7 +20,7 @@ from coprokg import turtle
 from coprokg.errors import CaseFormatError, OntologyError
 from coprokg.fields import vocabulary_fields
 from coprokg.namespaces import CPK
-from coprokg.paths import ontology_path
+from coprokg.paths import ontology_path, resolved
 
 __all__ = [
     "DCTERMS_SOURCE",
@@ -317,4 +317,4 @@ def ontology_at(path: Path) -> Ontology:
 
 def default_ontology() -> Ontology:
     """The project's ontology, loaded once per process."""
-    return ontology_at(ontology_path().resolve())
+    return ontology_at(resolved(ontology_path()))

@@ -7,6 +7,7 @@ default to the ones under the current directory, see :func:`working_ontology_pat
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from coprokg.errors import InputError
@@ -17,6 +18,7 @@ __all__ = [
     "catalog_path",
     "ontology_path",
     "project_root",
+    "resolved",
     "shapes_dir",
     "working_ontology_path",
 ]
@@ -24,13 +26,22 @@ __all__ = [
 #: The ontology's place inside a checkout of the project.
 ONTOLOGY_FILE = Path("ontology") / "coprod.ttl"
 
+_CHECKOUT = Path(__file__).resolve().parent.parent
+
 
 def project_root() -> Path:
     """The folder holding ``ontology/``, ``shapes/`` and ``data/``."""
     env = os.environ.get("COPROKG_HOME")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent
+    return _CHECKOUT
+
+
+@lru_cache(maxsize=64)
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, remembered: the project's folders do not move while a process runs, and
+    every case validated or classified asks for them (a system call per folder each time)."""
+    return path.resolve()
 
 
 def ontology_path() -> Path:

@@ -26,7 +26,7 @@ from coprokg.errors import OntologyError
 from coprokg.fields import property_path
 from coprokg.namespaces import CPK, parse_case_node
 from coprokg.ontology import Ontology, default_ontology
-from coprokg.paths import shapes_dir
+from coprokg.paths import resolved, shapes_dir
 from coprokg.rdfterms import to_ox_term
 from coprokg.shacl import CaseIndex, CompiledShapes, UnsupportedShape, compile_shapes
 from coprokg.turtle import read_turtle
@@ -244,7 +244,7 @@ def case_index(loaded: LoadedCase, ontology: Ontology) -> tuple[CaseIndex, list[
 
 def prepare_validation(ontology: Ontology | None = None) -> None:
     """Read and compile the shapes and index the vocabulary digest ahead of the first case."""
-    _compiled(shapes_dir().resolve(), CASE_SHAPE_FILES)
+    _compiled(resolved(shapes_dir()), CASE_SHAPE_FILES)
     digest_index(ontology or default_ontology())
 
 
@@ -268,7 +268,7 @@ def validate_case(
     """
     ontology = ontology or default_ontology()
     if shapes is None:
-        directory = shapes_dir().resolve()
+        directory = resolved(shapes_dir())
         shapes = _shapes(directory, CASE_SHAPE_FILES)
         compiled = _compiled(directory, CASE_SHAPE_FILES) if engine != "pyshacl" else None
     else:

@@ -39,8 +39,11 @@ class ResolvedCase:
     notes: list[str] = field(default_factory=list)
 
 
-def resolve_case(case: Case, ontology: Ontology, *, source: str | None = None) -> ResolvedCase:
+def resolve_case(case: Case, ontology: Ontology, *, source: str | None = None, copy: bool = True) -> ResolvedCase:
     """Check references and replace every vocabulary value by its canonical notation.
+
+    The resolved case is a copy, unless ``copy`` is false: then ``case`` itself is resolved (for a
+    model the caller has just made and does not keep).
 
     Raises ``CaseFormatError`` for an unknown value (with the allowed ones), an undeclared actor,
     or a duplicate actor id. The fields are visited as the table of case fields lists them, the
@@ -107,7 +110,7 @@ def resolve_case(case: Case, ontology: Ontology, *, source: str | None = None) -
             elif f.nested is not None:
                 walk(f.nested, value, where)
 
-    data = case.model_copy(deep=True)
+    data = case.model_copy(deep=True) if copy else case
     walk(NodeKind.CASE, data, "")
     if data.source_classification is not None and data.source_classification.level is not None:
         levels = ontology.level_notations()

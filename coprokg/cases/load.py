@@ -111,7 +111,7 @@ def case_from_dict(
         exc.source = exc.source or source
         raise _located(exc, text) from None
     try:
-        resolved = resolve_case(case, ontology, source=source)
+        resolved = resolve_case(case, ontology, source=source, copy=False)  # the model is made above
     except CaseFormatError as exc:
         raise _located(exc, text) from None
     graph = case_to_graph(resolved.case, ontology)

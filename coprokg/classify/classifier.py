@@ -17,7 +17,7 @@ from coprokg.classify.result import Classification, Explanation, Membership, Nea
 from coprokg.fields import node_path, property_path
 from coprokg.namespaces import CPK, CaseNode, NodeKind, actor_iri, case_iri, parse_case_node
 from coprokg.ontology import Ontology, Typology, ontology_at
-from coprokg.paths import ontology_path, shapes_dir
+from coprokg.paths import ontology_path, resolved, shapes_dir
 from coprokg.risks import RiskEvaluator
 
 # Near misses are listed for the typologies marked cpk:hasNearMisses: for every level not reached
@@ -335,4 +335,4 @@ def _classifier_for(path: Path) -> Classifier:
 
 def default_classifier() -> Classifier:
     """The classifier for the project's ontology, compiled once per process."""
-    return _classifier_for(ontology_path().resolve())
+    return _classifier_for(resolved(ontology_path()))
