@@ -7,6 +7,7 @@ load leaves the store exactly as it was, and a changed ontology re-classifies ev
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -94,8 +95,15 @@ def _analysed(paths: list[Path], stored: dict[str, str], workers: int | None) ->
         yield from map(_analyse, paths)
         return
     prepare_analysis()  # compile once here; the forked workers inherit it
-    with multiprocessing.get_context("fork").Pool(count) as pool:
-        yield from pool.imap(_analyse, paths, chunksize=8)
+    # ... out of the collector's sight: a collection in a worker then neither walks it nor writes
+    # to its pages (which fork shares until written): 153-165 -> 166-185 cases/s analysed, 2,000 cases
+    gc.collect()
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            yield from pool.imap(_analyse, paths, chunksize=8)
+    finally:
+        gc.unfreeze()
 
 
 def load_project(
