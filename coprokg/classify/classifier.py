@@ -224,9 +224,13 @@ class Classifier:
             return f"{where} had a new {change.text.removeprefix('would need a new ')}"
         return f"{where} {change.text}".strip()
 
-    def _near_miss(self, dc: DefinedClass, node: URIRef, facts: object, loaded: LoadedCase) -> NearMiss | None:
+    def _near_miss(
+        self, dc: DefinedClass, node: URIRef, facts: object, loaded: LoadedCase, max_cost: int = INF
+    ) -> NearMiss | None:
+        """What would put ``node`` in ``dc`` (None when nothing would, or only changes costing more
+        than ``max_cost``: those are not worded)."""
         cost, changes = self.compiled.repair(Named(dc.iri), node, facts)  # type: ignore[arg-type]
-        if cost >= INF or not changes:
+        if cost >= INF or cost > max_cost or not changes:
             return None
         texts: list[str] = []
         paths: list[str] = []
@@ -302,10 +306,9 @@ class Classifier:
             for dc in self.case_classes:
                 if dc.iri in reached_iris or dc.typology_iri not in self.near_miss_typologies:
                     continue
-                miss = self._near_miss(dc, case_node, facts, loaded)
-                if miss is None:
-                    continue
-                if dc.rank is not None or miss.cost <= NEAR_MISS_MAX_COST:
+                # every level that is not reached is a near miss; another class only when it is near
+                miss = self._near_miss(dc, case_node, facts, loaded, INF if dc.rank is not None else NEAR_MISS_MAX_COST)
+                if miss is not None:
                     misses.append(miss)
             default_iri = str(self.default_reading.iri)
             misses.sort(key=lambda m: (m.typology_iri != default_iri, m.cost, m.label))
