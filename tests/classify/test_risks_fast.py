@@ -11,7 +11,8 @@ from strategies import classification_cases
 from coprokg.cases import case_from_dict, load_case
 from coprokg.cases.load import LoadedCase
 from coprokg.classify import default_classifier
-from coprokg.validate import validate_case
+from coprokg.ontology import default_ontology
+from coprokg.validate import case_index, validate_case
 
 
 def _key(results: list[Any]) -> list[tuple[Any, ...]]:
@@ -41,3 +42,16 @@ def test_curated_cases_get_the_same_risks_as_pyshacl() -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_generated_cases_get_the_same_risks_as_pyshacl(case: dict[str, Any]) -> None:
     _same(case_from_dict(case))
+
+
+def test_risks_after_validation_reuse_its_answers_and_equal_a_fresh_evaluation() -> None:
+    path = "tests/fixtures/buurt.json"
+    shared = load_case(path)
+    validate_case(shared)
+    data, _ = case_index(shared, default_ontology())
+    asked = dict(data.solutions)
+    assert asked  # validation asked the risk queries ...
+    after = default_classifier().risks.evaluate(shared)
+    assert data.solutions == asked  # ... and the risk step of classification asked none again
+    fresh = default_classifier().risks.evaluate(load_case(path))
+    assert after and _key(after) == _key(fresh)
