@@ -57,7 +57,11 @@ _OX_FORMATS = {
 
 @dataclass
 class LoadedCase:
-    """A case read from some input: the resolved model, its RDF and what was rewritten."""
+    """A case read from some input: the resolved model, its RDF and what was rewritten.
+
+    Validation and classification keep what they derive from ``graph`` in ``memo`` and share it;
+    for other RDF, make a new ``LoadedCase`` rather than change ``graph`` in place.
+    """
 
     case: Case
     graph: Graph
