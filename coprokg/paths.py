@@ -37,10 +37,16 @@ def project_root() -> Path:
     return _CHECKOUT
 
 
-@lru_cache(maxsize=64)
 def resolved(path: Path) -> Path:
-    """``path.resolve()``, remembered: the project's folders do not move while a process runs, and
-    every case validated or classified asks for them (a system call per folder each time)."""
+    """``path.resolve()``, remembered for an absolute path: the project's folders do not move while
+    a process runs, and every case validated or classified asks for them (a system call per folder
+    each time). A relative one (a relative ``COPROKG_HOME``) depends on the current directory and is
+    resolved each time; a folder replaced by a symbolic link elsewhere needs a restart."""
+    return _resolved(path) if path.is_absolute() else path.resolve()
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: Path) -> Path:
     return path.resolve()
 
 

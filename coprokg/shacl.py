@@ -457,12 +457,17 @@ class CompiledShapes:
         return found
 
     def sparql_store(self, background: Sequence[ox.Quad]) -> ox.Store:
-        store: ox.Store | None = getattr(self._local, "store", None)
-        if store is None:
+        """This thread's in-memory store holding ``background`` (one per background: the same
+        shapes may be evaluated against the digests of several ontologies)."""
+        stores: dict[int, tuple[Sequence[ox.Quad], ox.Store]] | None = getattr(self._local, "stores", None)
+        if stores is None:
+            stores = self._local.stores = {}
+        entry = stores.get(id(background))
+        if entry is None or entry[0] is not background:  # the entry holds it: its id is not reused
             store = ox.Store()
             store.extend(background)
-            self._local.store = store
-        return store
+            entry = stores[id(background)] = (background, store)
+        return entry[1]
 
 
 def _term_key(term: Node) -> tuple[str, str]:
@@ -504,10 +509,14 @@ class _Run:
 
     def close(self) -> None:
         if self._store is not None:
-            # quad by quad: Oxigraph's remove_graph costs four times as much for a case's ~100 quads
-            for quad in self.data.quads(_CASE_GRAPH):
-                self._store.remove(quad)
-            self._store = None
+            store, self._store = self._store, None
+            try:
+                # quad by quad: Oxigraph's remove_graph costs four times as much for a case's ~100 quads
+                for quad in self.data.quads(_CASE_GRAPH):
+                    store.remove(quad)
+            except BaseException:  # broken off (a MemoryError): leave no quad for the next case
+                store.remove_graph(_CASE_GRAPH)
+                raise
 
     def conforms(self, shape: _Shape, focus: Node) -> bool:
         return not any(True for _ in self.shape_results(shape, focus))

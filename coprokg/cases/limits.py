@@ -73,8 +73,9 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-# a whole JSON string (an unterminated one runs to the end) or one bracket
-_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+# a whole JSON string (an unterminated one runs to the end; a backslash escapes any character,
+# a line break too) or one bracket
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 
 
 def _text_depth(text: str, limits: CaseLimits, source: str | None) -> None:

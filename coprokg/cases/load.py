@@ -60,7 +60,8 @@ class LoadedCase:
     """A case read from some input: the resolved model, its RDF and what was rewritten.
 
     Validation and classification keep what they derive from ``graph`` in ``memo`` and share it;
-    for other RDF, make a new ``LoadedCase`` rather than change ``graph`` in place.
+    for other RDF, make a new ``LoadedCase`` (``dataclasses.replace`` gives it an empty memo)
+    rather than change ``graph`` in place.
     """
 
     case: Case
@@ -69,7 +70,7 @@ class LoadedCase:
     source: str | None = None
     text: str | None = field(default=None, repr=False)  # the JSON input, where the positions come from
     # what the analyses derive from the case once and share (the shapes' index of the case, ...)
-    memo: dict[object, Any] = field(default_factory=dict, repr=False, compare=False)
+    memo: dict[object, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def positions(self) -> dict[str, tuple[int, int]]:
@@ -82,6 +83,12 @@ class LoadedCase:
     def position(self, field_path: str) -> tuple[int | None, int | None]:
         """Line and column of a field of the JSON input (None for RDF input)."""
         return locate(self.positions, field_path) if self.positions else (None, None)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy or a pickle starts with an empty ``memo`` (it holds per-process objects)."""
+        state = dict(self.__dict__)
+        state["memo"] = {}
+        return state
 
 
 _POSITIONS = "positions"
@@ -115,7 +122,8 @@ def case_from_dict(
         exc.source = exc.source or source
         raise _located(exc, text) from None
     try:
-        resolved = resolve_case(case, ontology, source=source, copy=False)  # the model is made above
+        # a model read from JSON text shares no object with the caller: resolve it in place
+        resolved = resolve_case(case, ontology, source=source, copy=text is None)
     except CaseFormatError as exc:
         raise _located(exc, text) from None
     graph = case_to_graph(resolved.case, ontology)

@@ -21,6 +21,7 @@ from coprokg.errors import OntologyError
 from coprokg.namespaces import CPK
 from coprokg.ontology import Ontology
 from coprokg.paths import ontology_path
+from coprokg.validate import validate_case
 
 BUURT = Path("tests/fixtures/buurt.json")
 
@@ -123,20 +124,35 @@ def _copy_ontology(tmp_path: Path, edit: Any) -> Classifier:
     return Classifier(Ontology.load(path))
 
 
+def _widen_power(graph: Graph) -> None:
+    """Advising counts as a power-conferring decision right too."""
+    expr = graph.value(CPK.PowerConferringDecisionRight, OWL.equivalentClass)
+    graph.remove((expr, OWL.oneOf, graph.value(expr, OWL.oneOf)))
+    head = BNode()
+    Collection(graph, head, [CPK["decision-advises"], CPK["decision-co-decides"], CPK["decision-decides"]])
+    graph.add((expr, OWL.oneOf, head))
+
+
 def test_changing_an_axiom_changes_the_classification(tmp_path: Path) -> None:
     """Let advising count as power: edit the value set in a copy of the ontology, no code change."""
     body = case([{"actor": "residents", "stage": "design", "decision": "advises"}])
     assert classify(body).power_transfer == "none"
-
-    def widen_power(graph: Graph) -> None:
-        expr = graph.value(CPK.PowerConferringDecisionRight, OWL.equivalentClass)
-        graph.remove((expr, OWL.oneOf, graph.value(expr, OWL.oneOf)))
-        head = BNode()
-        Collection(graph, head, [CPK["decision-advises"], CPK["decision-co-decides"], CPK["decision-decides"]])
-        graph.add((expr, OWL.oneOf, head))
-
-    edited = _copy_ontology(tmp_path, widen_power)
+    edited = _copy_ontology(tmp_path, _widen_power)
     assert classify(body, edited).power_transfer == "co-governance"
+
+
+def test_one_loaded_case_analysed_under_two_ontologies_gets_the_risks_of_each(tmp_path: Path) -> None:
+    """What validation keeps with a loaded case (its index, the risk queries' answers) is per ontology."""
+    edited = _copy_ontology(tmp_path, _widen_power)
+    data = json.loads(Path("tests/fixtures/buurt.json").read_text(encoding="utf-8"))
+    data["participations"][0]["decision"] = "advises"
+    data["accountability"] = []
+    shared = case_from_dict(data)
+    validate_case(shared)  # under the project's ontology, advising confers no power ...
+    validate_case(shared, ontology=edited.ontology)  # ... under the edited one it does
+    fresh = [r.message for r in edited.classify(case_from_dict(data)).risks]
+    assert any("advises in commissioning but is the accountor of no" in m for m in fresh)
+    assert [r.message for r in edited.classify(shared).risks] == fresh
 
 
 def test_the_highest_level_is_read_from_the_rank_annotation(tmp_path: Path) -> None:

@@ -27,3 +27,10 @@ def test_an_unterminated_string_is_a_syntax_error_not_a_depth_count() -> None:
     with pytest.raises(CaseFormatError) as caught:
         parse_json('{"a": "[[[[[[', CaseLimits(max_json_depth=2))
     assert not isinstance(caught.value, LimitExceeded) and "invalid JSON" in str(caught.value)
+
+
+def test_a_backslash_before_a_line_break_escapes_it_inside_a_string() -> None:
+    """Not valid JSON, but it is the syntax error that is reported, not the depth."""
+    with pytest.raises(CaseFormatError) as caught:
+        parse_json('{"a": "x\\\n[[[[[["}', CaseLimits(max_json_depth=3))
+    assert not isinstance(caught.value, LimitExceeded) and "invalid JSON" in str(caught.value)
