@@ -249,6 +249,10 @@ class GraphStore(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store."""
 
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Move what the store holds in memory for recent writes to disk (a long load calls it so that
+        its memory does not grow with the number of cases); nothing to do for a remote store."""
+
     # ------------------------------------------------------------------ cases
     def put_case(self, record: CaseRecord) -> bool:
         """Store a case with its classification, replacing any old one; True when it is new."""

@@ -11,6 +11,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,11 @@ def _turtle_files(paths: list[Path]) -> tuple[list[ox.Triple], str]:
 
 
 BATCH = 64
+#: At most this many cases are analysed ahead of the writes: the workers can outrun the single
+#: writer, and every analysed case waiting for its write holds its record (~100 kB) in memory.
+AHEAD = 8 * BATCH
+#: The store is asked to move its write buffers to disk after this many cases (``GraphStore.flush``).
+FLUSH_EVERY = 8 * BATCH
 
 
 @dataclass(frozen=True)
@@ -99,9 +105,27 @@ def _analysed(paths: list[Path], stored: dict[str, str], workers: int | None) ->
     # to its pages (which fork shares until written): 153-165 -> 166-185 cases/s analysed, 2,000 cases
     gc.collect()
     gc.freeze()
+    slots = threading.Semaphore(AHEAD)
+    stopped = False
+
+    def fed() -> Iterator[Path]:  # run by the pool's task thread: it waits while AHEAD are pending
+        remaining = iter(paths)
+        while True:
+            slots.acquire()
+            path = None if stopped else next(remaining, None)
+            if path is None:
+                return
+            yield path
+
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            yield from pool.imap(_analyse, paths, chunksize=8)
+            try:
+                for outcome in pool.imap(_analyse, fed(), chunksize=8):
+                    slots.release()
+                    yield outcome
+            finally:  # before the pool is shut down, which waits for its task thread
+                stopped = True
+                slots.release()  # a task thread waiting for a slot sees ``stopped`` and ends
     finally:
         gc.unfreeze()
 
@@ -122,7 +146,9 @@ def load_project(
 
     Cases are read, validated and classified by ``workers`` processes (default: one per core;
     1 runs everything here), and written ``batch`` at a time: new cases in one write, a changed
-    case on its own. Each case is written whole or not at all, and a case whose digest matches
+    case on its own. Its memory does not grow with the number of cases: at most ``AHEAD`` analysed
+    cases wait for their write, and the store moves its write buffers to disk every ``FLUSH_EVERY``
+    cases. Each case is written whole or not at all, and a case whose digest matches
     the stored one is skipped, so loading twice changes nothing. When two files describe the same
     case, the later file (in name order) wins, as when they are loaded one by one.
     """
@@ -142,14 +168,20 @@ def load_project(
     stored = {} if force else store.stored_digests()
     seen: set[str] = set()
     pending: list[CaseRecord] = []
+    unflushed = 0
 
     def flush() -> None:
+        nonlocal unflushed
         if pending:
             store.put_cases(pending)
             for record in pending:
                 report.loaded.append(record.case_id)
                 say(f"{record.case_id}: {record.power_transfer}, {record.warnings} warning(s)")
+            unflushed += len(pending)
             pending.clear()
+        if unflushed >= FLUSH_EVERY:
+            store.flush()
+            unflushed = 0
 
     for outcome in _analysed(paths, stored, workers):
         if isinstance(outcome, _Failed):

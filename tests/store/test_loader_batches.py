@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,6 +13,7 @@ from casegen import random_cases
 
 from coprokg.errors import StoreError
 from coprokg.namespaces import CASE_GRAPH_PREFIX
+from coprokg.store import loader
 from coprokg.store.embedded import EmbeddedStore
 from coprokg.store.loader import BATCH, load_project
 from coprokg.store.records import build_record
@@ -55,6 +58,53 @@ def test_parallel_batched_load_equals_one_by_one(case_dir: Path, tmp_path: Path)
         finally:
             store.close()
     assert len(stores[1]) > N * 50 and stores[1] == stores[2]
+
+
+class _Counted(list[Path]):
+    """Paths that count how many have been handed out (to the pool's task thread)."""
+
+    handed = 0
+
+    def __iter__(self) -> Iterator[Path]:
+        for path in super().__iter__():
+            self.handed += 1
+            yield path
+
+
+def test_the_workers_stay_a_bounded_number_of_cases_ahead_of_the_writes(
+    case_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Analysed cases wait for their write in memory: however slow the writer, at most ``AHEAD`` do."""
+    monkeypatch.setattr(loader, "AHEAD", 16)
+    paths = _Counted(sorted(case_dir.glob("*.json")))
+    furthest = done = 0
+    for outcome in loader._analysed(paths, {}, 2):
+        assert not isinstance(outcome, loader._Failed)
+        if done < 40:
+            time.sleep(0.02)  # a slow writer: the workers would run ahead of it
+        done += 1
+        furthest = max(furthest, paths.handed - done)
+    assert done == N and 8 <= furthest <= 16
+
+
+class _FlushCounted(EmbeddedStore):
+    flushes = 0
+
+    def flush(self) -> None:
+        self.flushes += 1
+        super().flush()
+
+
+def test_a_long_load_moves_the_stores_write_buffers_to_disk_as_it_goes(
+    case_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "FLUSH_EVERY", BATCH)
+    store = _FlushCounted(tmp_path / "store", workers=1)
+    try:
+        load_project(store, cases=case_dir, workers=1)
+        assert store.flushes == N // BATCH and store.count_cases() == N
+    finally:
+        store.close()
 
 
 def test_changed_case_is_replaced_and_the_later_of_two_files_wins(case_dir: Path, tmp_path: Path) -> None:
