@@ -179,11 +179,11 @@ def load_project(
                 say(f"{record.case_id}: {record.power_transfer}, {record.warnings} warning(s)")
             unflushed += len(pending)
             pending.clear()
-        if unflushed >= FLUSH_EVERY:
-            store.flush()
-            unflushed = 0
 
     for outcome in _analysed(paths, stored, workers):
+        if unflushed >= FLUSH_EVERY:  # outside the per-case handling: a store that cannot do it stops the load
+            store.flush()
+            unflushed = 0
         if isinstance(outcome, _Failed):
             report.failed.append((outcome.path, outcome.message))
             say(f"{outcome.path}: FAILED: {outcome.message}")
