@@ -115,10 +115,10 @@ class CaseIndex:
         """The case's own triples (without the background)."""
         return self._triples
 
-    def quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
-        """The case's own triples as Oxigraph quads in ``graph`` (converted once)."""
-        if self._ox is None or (self._ox and self._ox[0].graph_name != graph):
-            self._ox = [ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o), graph) for s, p, o in self._triples]
+    def quads(self) -> list[ox.Quad]:
+        """The case's own triples as Oxigraph quads in the SPARQL constraints' case graph (converted once)."""
+        if self._ox is None:
+            self._ox = [ox.Quad(to_ox_term(s), to_ox_term(p), to_ox_term(o), _CASE_GRAPH) for s, p, o in self._triples]
         return self._ox
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
@@ -503,7 +503,7 @@ class _Run:
     def store(self) -> ox.Store:
         if self._store is None:
             store = self.compiled.sparql_store(self.background)
-            store.extend(self.data.quads(_CASE_GRAPH))
+            store.extend(self.data.quads())
             self._store = store
         return self._store
 
@@ -512,7 +512,7 @@ class _Run:
             store, self._store = self._store, None
             try:
                 # quad by quad: Oxigraph's remove_graph costs four times as much for a case's ~100 quads
-                for quad in self.data.quads(_CASE_GRAPH):
+                for quad in self.data.quads():
                     store.remove(quad)
             except BaseException:  # broken off (a MemoryError): leave no quad for the next case
                 store.remove_graph(_CASE_GRAPH)

@@ -144,7 +144,7 @@ def test_changing_an_axiom_changes_the_classification(tmp_path: Path) -> None:
 def test_one_loaded_case_analysed_under_two_ontologies_gets_the_risks_of_each(tmp_path: Path) -> None:
     """What validation keeps with a loaded case (its index, the risk queries' answers) is per ontology."""
     edited = _copy_ontology(tmp_path, _widen_power)
-    data = json.loads(Path("tests/fixtures/buurt.json").read_text(encoding="utf-8"))
+    data = json.loads(BUURT.read_text(encoding="utf-8"))
     data["participations"][0]["decision"] = "advises"
     data["accountability"] = []
     shared = case_from_dict(data)
